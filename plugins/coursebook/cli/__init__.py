@@ -1,0 +1,1 @@
+"""The ``coursebook`` command: project folder in, checks, PDFs and answers files out."""

@@ -1,0 +1,1 @@
+"""The ``worksheets`` MkDocs plugin: worksheet YAML + ``/// worksheet`` blocks in, forms in pages out."""

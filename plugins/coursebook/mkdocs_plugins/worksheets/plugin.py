@@ -1,0 +1,135 @@
+"""MkDocs events in, core calls out: load worksheets, check pages, render blocks, ship the runtime."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from coursebook.html import WorksheetBlockExtension, render_worksheet, safe_markdown
+from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
+from coursebook.model.loader import load_worksheets
+from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
+
+log = get_plugin_logger(__name__)
+
+ASSET_DIR = "assets/coursebook"
+SCHEMA_URI = "schema/worksheet.schema.json"
+
+
+def storage_namespace(site_name: str) -> str:
+    """A stable storage prefix from the site name: 'My Course!' -> 'my-course'."""
+    return re.sub(r"[^a-z0-9]+", "-", site_name.lower()).strip("-") or "coursebook"
+
+
+class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
+    def __init__(self) -> None:
+        self.worksheets: dict[str, Worksheet] = {}
+        self.used_on: dict[str, list[str]] = defaultdict(list)
+        self.page_urls: dict[str, str] = {}
+        self.worksheets_dir = Path("worksheets")
+        self.root = Path(".")
+        self.runtime_files: list[str] = []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.worksheets_dir = self.root / self.config.worksheets_dir
+        try:
+            self.worksheets = load_worksheets(self.worksheets_dir, self.root)
+        except WorksheetErrors as exc:
+            raise PluginError(str(exc)) from None
+        self.used_on.clear()
+        self.page_urls.clear()
+        # worksheet text is rendered with the site's own Markdown set-up (minus raw HTML)
+        markdown = safe_markdown(list(config.markdown_extensions), config.mdx_configs)
+        config.markdown_extensions.append(
+            WorksheetBlockExtension(self.worksheets, lambda ws: render_worksheet(ws, markdown))
+        )
+        runtime = package_files("coursebook.runtime")
+        self.runtime_files = sorted(
+            p.name for p in runtime.iterdir() if p.name.endswith((".js", ".css"))
+        )
+        for name in self.runtime_files:
+            target = config.extra_css if name.endswith(".css") else config.extra_javascript
+            target.append(f"{ASSET_DIR}/{name}")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        runtime = package_files("coursebook.runtime")
+        for name in self.runtime_files:
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=runtime.joinpath(name).read_bytes()))
+        schema = package_files("coursebook.model").joinpath("worksheet.schema.json").read_bytes()
+        files.append(File.generated(config, SCHEMA_URI, content=schema))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        source = page.file.content_string  # whole file, so line numbers count the front matter
+        display = self._display(page.file.abs_src_path)
+        errors = check_references(display, source, self.worksheets)
+        if errors:
+            raise PluginError("\n".join(str(e) for e in errors))
+        for ref in find_references(source):
+            self.used_on[ref.worksheet_id].append(display)
+            self.page_urls.setdefault(ref.worksheet_id, page.url)
+        return None
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        if not self.config.enabled:
+            return None
+        # recoverable author mistakes are warnings, so `mkdocs build --strict` fails on them
+        for worksheet in self.worksheets.values():
+            pages = self.used_on.get(worksheet.id, [])
+            if not pages:
+                log.warning(f"{worksheet.source}: worksheet '{worksheet.id}' is not used on any page")
+            elif len(pages) > 1:
+                log.warning(
+                    f"{worksheet.source}: worksheet '{worksheet.id}' is used more than once "
+                    f"({', '.join(pages)}); answers would be shared between the copies"
+                )
+        return None
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        settings = {
+            "namespace": self.config.storage_namespace or storage_namespace(config.site_name),
+            "course": config.site_name,
+            "base": get_relative_url(".", page.url),
+            "worksheets": {
+                ws.id: {"title": ws.title, "version": ws.version, "url": self.page_urls.get(ws.id)}
+                for ws in self.worksheets.values()
+            },
+        }
+        # "</" inside JSON would close the script element early
+        data = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
+        tag = f'<script type="application/json" id="coursebook-config">{data}</script>\n'
+        return output.replace("</body>", tag + "</body>", 1)
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        if self.config.enabled:
+            server.watch(str(self.worksheets_dir))
+        return server
+
+    def _display(self, path: str | None) -> str:
+        if path is None:
+            return "?"
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).as_posix()

@@ -1,0 +1,1 @@
+"""Browser runtime (package data): coursebook.js saves answers, coursebook.css styles worksheets."""
