@@ -1,0 +1,93 @@
+"""Shared fixtures: real MkDocs builds, a local HTTP server, and Debian's Chromium for Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = os.environ.get("COURSEBOOK_CHROMIUM", "/usr/bin/chromium")
+
+
+@dataclass
+class Build:
+    """The result of one ``mkdocs build``: where the site is, the exit code and the log."""
+
+    site: Path
+    returncode: int
+    log: str
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+
+
+def mkdocs_build(config: Path, site: Path, *extra: str, strict: bool = True) -> Build:
+    """Run a real ``mkdocs build`` of ``config`` into ``site`` in a subprocess."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    args = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site), *extra]
+    if strict:
+        args.append("--strict")
+    run = subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
+    return Build(site, run.returncode, run.stdout + run.stderr)
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped course, built once per test session with ``--strict``."""
+    site = tmp_path_factory.mktemp("default-site")
+    build = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert build.returncode == 0, build.log
+    assert not build.warnings, build.log
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) until the generator is closed."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(default_site: Path) -> Iterator[str]:
+    """Base URL of the built default course, served locally."""
+    yield from serve(default_site)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """pytest-playwright: use Debian's Chromium, with no background network traffic."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
