@@ -8,7 +8,13 @@ from typing import Any
 
 import yaml
 
-from coursebook.model import Worksheet, WorksheetError, WorksheetErrors, check_references, find_references
+from coursebook.model import (
+    Worksheet,
+    WorksheetError,
+    WorksheetErrors,
+    check_references,
+    find_references,
+)
 from coursebook.model.loader import load_worksheets
 
 
@@ -45,11 +51,17 @@ class Project:
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
         except OSError as exc:
-            raise WorksheetErrors([WorksheetError(str(path), f"cannot read the site config ({exc.strerror})")]) from None
+            raise WorksheetErrors(
+                [WorksheetError(str(path), f"cannot read the site config ({exc.strerror})")]
+            ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             raise WorksheetErrors(
-                [WorksheetError(str(path), f"invalid YAML: {exc.problem}", mark.line + 1 if mark else None)]
+                [
+                    WorksheetError(
+                        str(path), f"invalid YAML: {exc.problem}", mark.line + 1 if mark else None
+                    )
+                ]
             ) from None
         root = path.resolve().parent
         options = plugin_options(data, "worksheets")
@@ -80,7 +92,11 @@ class Project:
             worksheets = load_worksheets(self.worksheets_dir, self.root)
         except WorksheetErrors as exc:
             worksheets, errors = {}, list(exc.errors)
-            known = {p.stem for p in self.worksheets_dir.rglob("*.y*ml")} if self.worksheets_dir.is_dir() else set()
+            known = (
+                {p.stem for p in self.worksheets_dir.rglob("*.y*ml")}
+                if self.worksheets_dir.is_dir()
+                else set()
+            )
         else:
             known = set(worksheets)
         for page in self.pages():

@@ -35,7 +35,9 @@ def table_slots(field: Field, value: Any = None) -> int:
     return max(base, have)
 
 
-def pdf_field_names(worksheet: Worksheet, values: Mapping[str, Any] | None = None) -> dict[str, str]:
+def pdf_field_names(
+    worksheet: Worksheet, values: Mapping[str, Any] | None = None
+) -> dict[str, str]:
     """Every PDF field name of a worksheet -> its kind: ``text``, ``multiline``, ``checkbox`` or ``radio``."""
     values = values or {}
     names: dict[str, str] = {}
@@ -69,9 +71,7 @@ def to_pdf_fields(worksheet: Worksheet, values: Mapping[str, Any]) -> dict[str, 
         if value in (None, "", []):
             continue
         base = f"{worksheet.id}:{f.id}"
-        if f.type in ("text", "textarea", "date", "choice"):
-            out[base] = str(value)
-        elif f.type == "scale":
+        if f.type in ("text", "textarea", "date", "choice") or f.type == "scale":
             out[base] = str(value)
         elif f.type == "list" and isinstance(value, list):
             for row, entry in enumerate(value, start=1):
@@ -121,7 +121,11 @@ def from_pdf_fields(worksheet: Worksheet, fields: Mapping[str, PdfValue | None])
             if texts:
                 values[f.id] = texts
         elif f.type == "checklist":
-            ticked = [o.value for n, o in enumerate(f.options, start=1) if fields.get(f"{base}:{n}") is True]
+            ticked = [
+                o.value
+                for n, o in enumerate(f.options, start=1)
+                if fields.get(f"{base}:{n}") is True
+            ]
             if ticked:
                 values[f.id] = ticked
         elif f.type == "table":

@@ -24,7 +24,9 @@ class AnswersError(Exception):
 @cache
 def answers_schema() -> dict[str, Any]:
     """The published JSON Schema of the answers file."""
-    schema: dict[str, Any] = json.loads(files("coursebook.answers").joinpath("answers.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        files("coursebook.answers").joinpath("answers.schema.json").read_text("utf-8")
+    )
     return schema
 
 
@@ -33,9 +35,13 @@ def parse_answers(text: str, source: str = "answers file") -> Answers:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AnswersError(f"{source}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+        raise AnswersError(
+            f"{source}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise AnswersError(f"{source}: not a coursebook answers file (expected \"format\": \"{FORMAT}\")")
+        raise AnswersError(
+            f'{source}: not a coursebook answers file (expected "format": "{FORMAT}")'
+        )
     if data.get("version") != VERSION:
         raise AnswersError(
             f"{source}: answers file version {data.get('version')!r} is not supported (expected {VERSION})"
@@ -63,7 +69,9 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def new_answers(course: str, worksheets: dict[str, dict[str, Any]] | None = None, **extra: Any) -> Answers:
+def new_answers(
+    course: str, worksheets: dict[str, dict[str, Any]] | None = None, **extra: Any
+) -> Answers:
     """A fresh answers document; ``worksheets`` maps id -> {version, updated, values}."""
     return {
         "format": FORMAT,

@@ -19,7 +19,11 @@ def main() -> None:
 
 @main.command()
 @click.option(
-    "-f", "--config-file", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False),
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
     help="The course's MkDocs config.",
 )
 def validate(config_file: str) -> None:
@@ -35,11 +39,19 @@ def validate(config_file: str) -> None:
     for worksheet in worksheets.values():
         pages = used.get(worksheet.id, [])
         if not pages:
-            click.echo(f"{worksheet.source}: warning: worksheet '{worksheet.id}' is not used on any page", err=True)
+            click.echo(
+                f"{worksheet.source}: warning: worksheet '{worksheet.id}' is not used on any page",
+                err=True,
+            )
         elif len(pages) > 1:
-            click.echo(f"{worksheet.source}: warning: worksheet '{worksheet.id}' is used on {len(pages)} pages", err=True)
+            click.echo(
+                f"{worksheet.source}: warning: worksheet '{worksheet.id}' is used on {len(pages)} pages",
+                err=True,
+            )
     count = sum(len(p) for p in used.values())
-    click.echo(f"ok: {len(worksheets)} worksheets, {len(project.pages())} pages, {count} worksheet blocks")
+    click.echo(
+        f"ok: {len(worksheets)} worksheets, {len(project.pages())} pages, {count} worksheet blocks"
+    )
 
 
 def _fail(exc: WorksheetErrors) -> None:

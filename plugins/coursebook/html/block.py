@@ -46,10 +46,12 @@ class WorksheetBlock(Block):  # type: ignore[misc]
 class WorksheetBlockExtension(BlocksExtension):  # type: ignore[misc]
     """Registers the ``worksheet`` block; ``render`` turns a worksheet into HTML."""
 
-    def __init__(self, worksheets: Mapping[str, Worksheet], render: Callable[[Worksheet], str], **kwargs: Any):
+    def __init__(
+        self, worksheets: Mapping[str, Worksheet], render: Callable[[Worksheet], str], **kwargs: Any
+    ):
         self.worksheets = worksheets
         self.render = render
         super().__init__(**kwargs)
 
-    def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
         block_mgr.register(WorksheetBlock, {"worksheets": self.worksheets, "render": self.render})

@@ -26,7 +26,7 @@ class DropUnsafeUrls(Treeprocessor):
 class NoRawHtml(Extension):
     """Escape raw HTML instead of passing it through: worksheet text is data, not markup."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         for name in ("html_block",):
             if name in md.preprocessors:
                 md.preprocessors.deregister(name)

@@ -70,9 +70,12 @@ def _subject(path: tuple[str | int, ...], data: Any) -> str:
             break
         parent = path[i - 1] if i else None
         if isinstance(step, int) and isinstance(node, dict):
-            kind = {"sections": "section", "fields": "field", "columns": "column", "options": "option"}.get(
-                str(parent), "item"
-            )
+            kind = {
+                "sections": "section",
+                "fields": "field",
+                "columns": "column",
+                "options": "option",
+            }.get(str(parent), "item")
             label = node.get("id") or node.get("value") or node.get("title")
             names.append(f"{kind} '{label}'" if isinstance(label, str) else f"{kind} {step + 1}")
     return ", ".join(names)
@@ -116,10 +119,15 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
         unknown = [k for k in error.instance if k not in allowed]
         first = unknown[0] if unknown else "?"
         line, col = pos.of_key((*path, first))
-        what = f"a {kind.removeprefix('field-')} field" if kind.startswith("field-") else f"a {kind}"
+        what = (
+            f"a {kind.removeprefix('field-')} field" if kind.startswith("field-") else f"a {kind}"
+        )
         what = what.replace("a option", "an option")
         return WorksheetError(
-            "", f"{prefix}unknown key '{first}' for {what} (expected one of: {', '.join(allowed)})", line, col
+            "",
+            f"{prefix}unknown key '{first}' for {what} (expected one of: {', '.join(allowed)})",
+            line,
+            col,
         )
     if validator == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
@@ -130,14 +138,20 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
         if error.validator_value == "string" and isinstance(error.instance, bool | int | float):
             hint = "; put it in quotes"
         return WorksheetError(
-            "", f"{prefix}{keyname} must be {expected} (got {_describe(error.instance)}{hint})", line, col
+            "",
+            f"{prefix}{keyname} must be {expected} (got {_describe(error.instance)}{hint})",
+            line,
+            col,
         )
     if validator in ("enum", "const") and key == "type":
         options = error.validator_value if validator == "enum" else [error.validator_value]
         kind = "column type" if len(path) >= 2 and path[-3:-2] == ("columns",) else "field type"
         kind = "column type" if "columns" in path else "field type"
         return WorksheetError(
-            "", f"{prefix}unknown {kind} {_describe(error.instance)} (expected one of: {', '.join(options)})", line, col
+            "",
+            f"{prefix}unknown {kind} {_describe(error.instance)} (expected one of: {', '.join(options)})",
+            line,
+            col,
         )
     if validator == "pattern":
         return WorksheetError(
@@ -151,13 +165,22 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
         return WorksheetError("", f"{prefix}{keyname} must not be empty", line, col)
     if validator == "minItems":
         n = error.validator_value
-        return WorksheetError("", f"{prefix}{keyname} needs at least {n} item{'s' if n > 1 else ''}", line, col)
+        return WorksheetError(
+            "", f"{prefix}{keyname} needs at least {n} item{'s' if n > 1 else ''}", line, col
+        )
     if validator in ("minimum", "maximum"):
         bound = "at least" if validator == "minimum" else "at most"
         return WorksheetError(
-            "", f"{prefix}{keyname} must be {bound} {error.validator_value} (got {_describe(error.instance)})", line, col
+            "",
+            f"{prefix}{keyname} must be {bound} {error.validator_value} (got {_describe(error.instance)})",
+            line,
+            col,
         )
-    if validator == "oneOf" and key is None and isinstance(error.instance, list | bool | int | float | type(None)):
+    if (
+        validator == "oneOf"
+        and key is None
+        and isinstance(error.instance, list | bool | int | float | type(None))
+    ):
         hint = "; put it in quotes" if isinstance(error.instance, bool | int | float) else ""
         return WorksheetError(
             "",
@@ -166,17 +189,29 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
             line,
             col,
         )
-    if validator == "oneOf" and isinstance(error.instance, dict) and path and path[-2:-1] == ("options",):
+    if (
+        validator == "oneOf"
+        and isinstance(error.instance, dict)
+        and path
+        and path[-2:-1] == ("options",)
+    ):
         allowed = _allowed_keys("option")
         extra = [k for k in error.instance if k not in allowed]
         if extra:
             line, col = pos.of_key((*path, extra[0]))
-            return WorksheetError("", f"{prefix}unknown key '{extra[0]}' for an option (expected one of: value, label)", line, col)
+            return WorksheetError(
+                "",
+                f"{prefix}unknown key '{extra[0]}' for an option (expected one of: value, label)",
+                line,
+                col,
+            )
         missing = [k for k in allowed if k not in error.instance]
         if missing:
             return WorksheetError("", f"{prefix}missing required key '{missing[0]}'", line, col)
     if validator == "oneOf" and key == "renamed_from":
-        return WorksheetError("", f"{prefix}'renamed_from' must be a field id or a list of field ids", line, col)
+        return WorksheetError(
+            "", f"{prefix}'renamed_from' must be a field id or a list of field ids", line, col
+        )
     return WorksheetError("", f"{prefix}{error.message}", line, col)
 
 
@@ -215,7 +250,9 @@ def _validate(data: Any, pos: Positions, display: str) -> list[WorksheetError]:
 
 
 def _options(raw: list[Any]) -> tuple[Option, ...]:
-    return tuple(Option(o, o) if isinstance(o, str) else Option(o["value"], o["label"]) for o in raw)
+    return tuple(
+        Option(o, o) if isinstance(o, str) else Option(o["value"], o["label"]) for o in raw
+    )
 
 
 def _field(raw: dict[str, Any], line: int) -> Field:
@@ -275,38 +312,53 @@ def _field(raw: dict[str, Any], line: int) -> Field:
     return Field(**common)
 
 
-def _check_semantics(data: dict[str, Any], pos: Positions, display: str, stem: str) -> list[WorksheetError]:
+def _check_semantics(
+    data: dict[str, Any], pos: Positions, display: str, stem: str
+) -> list[WorksheetError]:
     """Rules JSON Schema cannot say: unique ids, sensible bounds, the id matching the file name."""
     errors: list[WorksheetError] = []
 
     def err(path: tuple[str | int, ...], message: str) -> None:
         line, col = pos.of_value(path)
         subject = _subject(path[:-1] if path and isinstance(path[-1], str) else path, data)
-        errors.append(WorksheetError(display, f"{subject}: {message}" if subject else message, line, col))
+        errors.append(
+            WorksheetError(display, f"{subject}: {message}" if subject else message, line, col)
+        )
 
     if data["id"] != stem:
-        err(("id",), f"worksheet id '{data['id']}' does not match the file name (expected '{stem}')")
+        err(
+            ("id",), f"worksheet id '{data['id']}' does not match the file name (expected '{stem}')"
+        )
 
     field_lines: dict[str, int] = {}
     section_lines: dict[str, int] = {}
     for s, section in enumerate(data["sections"]):
         if "id" in section:
             if section["id"] in section_lines:
-                err(("sections", s, "id"), f"duplicate section id '{section['id']}' (first used on line {section_lines[section['id']]})")
+                err(
+                    ("sections", s, "id"),
+                    f"duplicate section id '{section['id']}' (first used on line {section_lines[section['id']]})",
+                )
             section_lines.setdefault(section["id"], pos.of_value(("sections", s, "id"))[0])
         for f, raw in enumerate(section["fields"]):
             here: tuple[str | int, ...] = ("sections", s, "fields", f)
             fid = raw.get("id")
             if fid is not None:
                 if fid in field_lines:
-                    err((*here, "id"), f"duplicate field id '{fid}' (first used on line {field_lines[fid]})")
+                    err(
+                        (*here, "id"),
+                        f"duplicate field id '{fid}' (first used on line {field_lines[fid]})",
+                    )
                 field_lines.setdefault(fid, pos.of_value((*here, "id"))[0])
             kind = raw["type"]
             low, high = raw.get("min"), raw.get("max")
             if kind == "list" and low is not None and high is not None and low > high:
                 err((*here, "min"), f"'min' ({low}) is greater than 'max' ({high})")
             if kind == "scale" and raw.get("min", 1) >= raw.get("max", 5):
-                err((*here, "min"), f"'min' ({raw.get('min', 1)}) must be lower than 'max' ({raw.get('max', 5)})")
+                err(
+                    (*here, "min"),
+                    f"'min' ({raw.get('min', 1)}) must be lower than 'max' ({raw.get('max', 5)})",
+                )
             if kind == "table":
                 lo, hi = raw.get("min_rows"), raw.get("max_rows")
                 if lo is not None and hi is not None and lo > hi:
@@ -314,23 +366,30 @@ def _check_semantics(data: dict[str, Any], pos: Positions, display: str, stem: s
                 col_lines: dict[str, int] = {}
                 for c, column in enumerate(raw["columns"]):
                     if column["id"] in col_lines:
-                        err((*here, "columns", c, "id"),
-                            f"duplicate column id '{column['id']}' (first used on line {col_lines[column['id']]})")
+                        err(
+                            (*here, "columns", c, "id"),
+                            f"duplicate column id '{column['id']}' (first used on line {col_lines[column['id']]})",
+                        )
                     col_lines.setdefault(column["id"], pos.of_value((*here, "columns", c, "id"))[0])
             if kind in ("checklist", "choice"):
                 values: dict[str, int] = {}
                 for o, option in enumerate(raw["options"]):
                     value = option if isinstance(option, str) else option["value"]
                     if value in values:
-                        err((*here, "options", o), f"duplicate option '{value}' (first used on line {values[value]})")
+                        err(
+                            (*here, "options", o),
+                            f"duplicate option '{value}' (first used on line {values[value]})",
+                        )
                     values.setdefault(value, pos.of_value((*here, "options", o))[0])
     for s, section in enumerate(data["sections"]):
         for f, raw in enumerate(section["fields"]):
             old = raw.get("renamed_from", [])
             for name in [old] if isinstance(old, str) else old:
                 if name in field_lines:
-                    err(("sections", s, "fields", f, "renamed_from"),
-                        f"'renamed_from' names '{name}', which is still a field id (line {field_lines[name]})")
+                    err(
+                        ("sections", s, "fields", f, "renamed_from"),
+                        f"'renamed_from' names '{name}', which is still a field id (line {field_lines[name]})",
+                    )
     return errors
 
 
@@ -343,25 +402,51 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
     except UnicodeDecodeError as exc:
         raise WorksheetErrors([WorksheetError(display, f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
-        raise WorksheetErrors([WorksheetError(display, f"cannot read the file ({exc.strerror})")]) from None
+        raise WorksheetErrors(
+            [WorksheetError(display, f"cannot read the file ({exc.strerror})")]
+        ) from None
     try:
         data, pos = parse_yaml(text)
     except DuplicateKeyError as exc:
         raise WorksheetErrors(
-            [WorksheetError(display, f"duplicate key '{exc.key}' (first used on line {exc.first_line})", exc.line, exc.column)]
+            [
+                WorksheetError(
+                    display,
+                    f"duplicate key '{exc.key}' (first used on line {exc.first_line})",
+                    exc.line,
+                    exc.column,
+                )
+            ]
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise WorksheetErrors([WorksheetError(display, f"invalid YAML: {problem}{context}", line, col)]) from None
+        raise WorksheetErrors(
+            [WorksheetError(display, f"invalid YAML: {problem}{context}", line, col)]
+        ) from None
     except yaml.YAMLError as exc:
         raise WorksheetErrors([WorksheetError(display, f"invalid YAML: {exc}")]) from None
     if data is None:
-        raise WorksheetErrors([WorksheetError(display, "the file is empty (expected a worksheet: id, title, version, sections)", 1, 1)])
+        raise WorksheetErrors(
+            [
+                WorksheetError(
+                    display,
+                    "the file is empty (expected a worksheet: id, title, version, sections)",
+                    1,
+                    1,
+                )
+            ]
+        )
     if not isinstance(data, dict):
-        raise WorksheetErrors([WorksheetError(display, f"a worksheet must be a mapping of keys (got {_describe(data)})", 1, 1)])
+        raise WorksheetErrors(
+            [
+                WorksheetError(
+                    display, f"a worksheet must be a mapping of keys (got {_describe(data)})", 1, 1
+                )
+            ]
+        )
 
     errors = _validate(data, pos, display)
     if not errors:
@@ -374,7 +459,8 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
             id=s.get("id"),
             intro=s.get("intro"),
             fields=tuple(
-                _field(raw, pos.of_value(("sections", i, "fields", j))[0]) for j, raw in enumerate(s["fields"])
+                _field(raw, pos.of_value(("sections", i, "fields", j))[0])
+                for j, raw in enumerate(s["fields"])
             ),
         )
         for i, s in enumerate(data["sections"])
@@ -414,7 +500,11 @@ def load_worksheets(directory: Path | str, root: Path | str | None = None) -> di
             continue
         if worksheet.id in found:
             errors.append(
-                WorksheetError(display, f"duplicate worksheet id '{worksheet.id}' (already defined in {found[worksheet.id].source})", 1)
+                WorksheetError(
+                    display,
+                    f"duplicate worksheet id '{worksheet.id}' (already defined in {found[worksheet.id].source})",
+                    1,
+                )
             )
             continue
         found[worksheet.id] = worksheet

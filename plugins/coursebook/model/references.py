@@ -31,7 +31,11 @@ def _scan(markdown: str) -> list[tuple[int, str]]:
             fence = opening.group("fence")
             continue
         if fence is not None:
-            if opening and opening.group("fence")[0] == fence[0] and len(opening.group("fence")) >= len(fence):
+            if (
+                opening
+                and opening.group("fence")[0] == fence[0]
+                and len(opening.group("fence")) >= len(fence)
+            ):
                 fence = None
             continue
         block = _BLOCK.match(text)
@@ -57,15 +61,27 @@ def check_references(page: str, markdown: str, known: Collection[str]) -> list[W
         argument = _ARGUMENT.match(rest)
         if not argument or not argument.group("id"):
             errors.append(
-                WorksheetError(page, "worksheet block without an id (expected '/// worksheet | <worksheet-id>')", line)
+                WorksheetError(
+                    page,
+                    "worksheet block without an id (expected '/// worksheet | <worksheet-id>')",
+                    line,
+                )
             )
             continue
         worksheet_id, extra = argument.group("id"), argument.group("extra")
         if extra:
             errors.append(
-                WorksheetError(page, f"unexpected text after the worksheet id: '{extra}' (expected '/// worksheet | {worksheet_id}')", line)
+                WorksheetError(
+                    page,
+                    f"unexpected text after the worksheet id: '{extra}' (expected '/// worksheet | {worksheet_id}')",
+                    line,
+                )
             )
         elif worksheet_id not in known:
             choices = ", ".join(sorted(known)) or "none: the worksheets folder is empty"
-            errors.append(WorksheetError(page, f"unknown worksheet '{worksheet_id}' (known worksheets: {choices})", line))
+            errors.append(
+                WorksheetError(
+                    page, f"unknown worksheet '{worksheet_id}' (known worksheets: {choices})", line
+                )
+            )
     return errors

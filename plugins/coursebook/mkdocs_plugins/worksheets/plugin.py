@@ -17,9 +17,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from coursebook.html import WorksheetBlockExtension, render_worksheet, safe_markdown
+from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
 from coursebook.model.loader import load_worksheets
-from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 
 log = get_plugin_logger(__name__)
 
@@ -71,12 +71,18 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             return None
         runtime = package_files("coursebook.runtime")
         for name in self.runtime_files:
-            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=runtime.joinpath(name).read_bytes()))
+            files.append(
+                File.generated(
+                    config, f"{ASSET_DIR}/{name}", content=runtime.joinpath(name).read_bytes()
+                )
+            )
         schema = package_files("coursebook.model").joinpath("worksheet.schema.json").read_bytes()
         files.append(File.generated(config, SCHEMA_URI, content=schema))
         return files
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         if not self.config.enabled:
             return None
         source = page.file.content_string  # whole file, so line numbers count the front matter
@@ -96,7 +102,9 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         for worksheet in self.worksheets.values():
             pages = self.used_on.get(worksheet.id, [])
             if not pages:
-                log.warning(f"{worksheet.source}: worksheet '{worksheet.id}' is not used on any page")
+                log.warning(
+                    f"{worksheet.source}: worksheet '{worksheet.id}' is not used on any page"
+                )
             elif len(pages) > 1:
                 log.warning(
                     f"{worksheet.source}: worksheet '{worksheet.id}' is used more than once "
