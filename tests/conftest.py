@@ -35,7 +35,18 @@ class Build:
 def mkdocs_build(config: Path, site: Path, *extra: str, strict: bool = True) -> Build:
     """Run a real ``mkdocs build`` of ``config`` into ``site`` in a subprocess."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    args = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site), *extra]
+    args = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(config),
+        "-d",
+        str(site),
+        *extra,
+    ]
     if strict:
         args.append("--strict")
     run = subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
@@ -53,7 +64,7 @@ def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
