@@ -29,6 +29,7 @@ class Build:
 
     @property
     def warnings(self) -> list[str]:
+        # not `mkdocs build -q`: it hides warnings from --strict as well as from us
         return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
 
 
@@ -40,7 +41,6 @@ def mkdocs_build(config: Path, site: Path, *extra: str, strict: bool = True) -> 
         "-m",
         "mkdocs",
         "build",
-        "-q",
         "-f",
         str(config),
         "-d",

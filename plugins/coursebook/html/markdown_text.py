@@ -12,7 +12,7 @@ from markdown.treeprocessors import Treeprocessor
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
-class DropUnsafeUrls(Treeprocessor):
+class DropUnsafeUrls(Treeprocessor):  # type: ignore[misc]
     """Remove ``javascript:``-style links and sources, which HTML escaping cannot catch."""
 
     def run(self, root: Any) -> None:
@@ -23,7 +23,7 @@ class DropUnsafeUrls(Treeprocessor):
                     del element.attrib[attribute]
 
 
-class NoRawHtml(Extension):
+class NoRawHtml(Extension):  # type: ignore[misc]
     """Escape raw HTML instead of passing it through: worksheet text is data, not markup."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
@@ -47,6 +47,7 @@ def safe_markdown(
 
     def convert(text: str) -> str:
         md.reset()
-        return md.convert(text)
+        html: str = md.convert(text)
+        return html
 
     return convert

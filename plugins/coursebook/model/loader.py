@@ -31,7 +31,7 @@ def worksheet_schema() -> dict[str, Any]:
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(worksheet_schema())
-    return cls(worksheet_schema())  # type: ignore[no-any-return]
+    return cls(worksheet_schema())
 
 
 _TYPE_NAMES = {
@@ -106,17 +106,23 @@ def _allowed_keys(kind: str) -> list[str]:
 def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> WorksheetError:
     """Turn one JSON Schema error into the sentence an author needs."""
     path = tuple(error.absolute_path)
+    # jsonschema types these as "Any | Unset"; a reported error always has them set
+    instance: Any = error.instance
+    expected_value: Any = error.validator_value
+    last = path[-1] if path else None
     subject = _subject(path, data)
     prefix = f"{subject}: " if subject else ""
     key = path[-1] if path and isinstance(path[-1], str) else None
-    keyname = f"'{key}'" if key else (f"item {path[-1] + 1}" if path else "the worksheet")
+    keyname = (
+        f"'{key}'" if key else (f"item {last + 1}" if isinstance(last, int) else "the worksheet")
+    )
     line, col = pos.of_value(path)
     validator = error.validator
 
     if validator == "additionalProperties":
-        kind = _object_kind(path, error.instance)
+        kind = _object_kind(path, instance)
         allowed = _allowed_keys(kind)
-        unknown = [k for k in error.instance if k not in allowed]
+        unknown = [k for k in instance if k not in allowed]
         first = unknown[0] if unknown else "?"
         line, col = pos.of_key((*path, first))
         what = (
@@ -130,26 +136,26 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
             col,
         )
     if validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        missing = [k for k in expected_value if k not in instance]
         return WorksheetError("", f"{prefix}missing required key '{missing[0]}'", line, col)
     if validator == "type":
-        expected = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        expected = _TYPE_NAMES.get(str(expected_value), str(expected_value))
         hint = ""
-        if error.validator_value == "string" and isinstance(error.instance, bool | int | float):
+        if expected_value == "string" and isinstance(instance, bool | int | float):
             hint = "; put it in quotes"
         return WorksheetError(
             "",
-            f"{prefix}{keyname} must be {expected} (got {_describe(error.instance)}{hint})",
+            f"{prefix}{keyname} must be {expected} (got {_describe(instance)}{hint})",
             line,
             col,
         )
     if validator in ("enum", "const") and key == "type":
-        options = error.validator_value if validator == "enum" else [error.validator_value]
+        options = expected_value if validator == "enum" else [expected_value]
         kind = "column type" if len(path) >= 2 and path[-3:-2] == ("columns",) else "field type"
         kind = "column type" if "columns" in path else "field type"
         return WorksheetError(
             "",
-            f"{prefix}unknown {kind} {_describe(error.instance)} (expected one of: {', '.join(options)})",
+            f"{prefix}unknown {kind} {_describe(instance)} (expected one of: {', '.join(options)})",
             line,
             col,
         )
@@ -157,14 +163,14 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
         return WorksheetError(
             "",
             f"{prefix}{keyname} must be lowercase letters, digits and single hyphens, "
-            f"starting with a letter (got {_describe(error.instance)})",
+            f"starting with a letter (got {_describe(instance)})",
             line,
             col,
         )
     if validator == "minLength":
         return WorksheetError("", f"{prefix}{keyname} must not be empty", line, col)
     if validator == "minItems":
-        n = error.validator_value
+        n = expected_value
         return WorksheetError(
             "", f"{prefix}{keyname} needs at least {n} item{'s' if n > 1 else ''}", line, col
         )
@@ -172,31 +178,26 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
         bound = "at least" if validator == "minimum" else "at most"
         return WorksheetError(
             "",
-            f"{prefix}{keyname} must be {bound} {error.validator_value} (got {_describe(error.instance)})",
+            f"{prefix}{keyname} must be {bound} {expected_value} (got {_describe(instance)})",
             line,
             col,
         )
     if (
         validator == "oneOf"
         and key is None
-        and isinstance(error.instance, list | bool | int | float | type(None))
+        and isinstance(instance, list | bool | int | float | type(None))
     ):
-        hint = "; put it in quotes" if isinstance(error.instance, bool | int | float) else ""
+        hint = "; put it in quotes" if isinstance(instance, bool | int | float) else ""
         return WorksheetError(
             "",
-            f"{prefix}option {path[-1] + 1} must be text or a mapping with value and label "
-            f"(got {_describe(error.instance)}{hint})",
+            f"{prefix}option {last + 1 if isinstance(last, int) else '?'} must be text or a mapping with value and label "
+            f"(got {_describe(instance)}{hint})",
             line,
             col,
         )
-    if (
-        validator == "oneOf"
-        and isinstance(error.instance, dict)
-        and path
-        and path[-2:-1] == ("options",)
-    ):
+    if validator == "oneOf" and isinstance(instance, dict) and path and path[-2:-1] == ("options",):
         allowed = _allowed_keys("option")
-        extra = [k for k in error.instance if k not in allowed]
+        extra = [k for k in instance if k not in allowed]
         if extra:
             line, col = pos.of_key((*path, extra[0]))
             return WorksheetError(
@@ -205,7 +206,7 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
                 line,
                 col,
             )
-        missing = [k for k in allowed if k not in error.instance]
+        missing = [k for k in allowed if k not in instance]
         if missing:
             return WorksheetError("", f"{prefix}missing required key '{missing[0]}'", line, col)
     if validator == "oneOf" and key == "renamed_from":

@@ -1,0 +1,161 @@
+"""Real ``mkdocs build`` runs of a tiny site: forms in pages, and author mistakes as file:line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, mkdocs_build
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    """A writable copy of the fixture site."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "site", project)
+    return project
+
+
+def validate(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coursebook.cli", "validate"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_fixture_site_builds_with_its_worksheet(site_dir: Path, tmp_path: Path) -> None:
+    build = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert build.warnings == []
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert page.count('<form class="cb-worksheet" data-worksheet="every-field"') == 1
+    # a worksheet block inside a code fence is shown as code, not rendered or checked
+    assert "/// worksheet | not-checked-inside-code" in page
+    assert (tmp_path / "out" / "assets" / "coursebook" / "coursebook.css").is_file()
+    schema = json.loads((tmp_path / "out" / "schema" / "worksheet.schema.json").read_text())
+    assert schema["title"] == "coursebook worksheet"
+    config = re.search(
+        r'<script type="application/json" id="coursebook-config">(.*?)</script>', page
+    )
+    assert config is not None
+    settings = json.loads(config.group(1))
+    assert settings["namespace"] == "fixture-course"
+    assert settings["worksheets"]["every-field"]["version"] == 2
+
+
+def test_worksheet_markdown_uses_the_site_extensions(site_dir: Path, tmp_path: Path) -> None:
+    ws = site_dir / "worksheets" / "every-field.yml"
+    ws.write_text(
+        ws.read_text().replace(
+            "  This worksheet uses", "  !!! tip\n      Admonition.\n\n  This worksheet uses"
+        )
+    )
+    build = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode == 0, build.log
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert '<div class="admonition tip">' in page
+
+
+def test_bad_worksheet_stops_the_build_with_file_and_line(site_dir: Path, tmp_path: Path) -> None:
+    ws = site_dir / "worksheets" / "every-field.yml"
+    ws.write_text(ws.read_text().replace("        type: date\n", "        type: calendar\n", 1))
+    build = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    expected = (
+        "worksheets/every-field.yml:52:15: section 'picks', field 'deadline': unknown field type "
+        "'calendar' (expected one of: text, textarea, list, checklist, choice, scale, date, table, guidance)"
+    )
+    assert expected in build.log
+    assert "Traceback" not in build.log
+    check = validate(site_dir)
+    assert check.returncode == 1
+    assert check.stderr.splitlines()[0] == expected
+
+
+def test_missing_worksheet_reference_names_page_and_line(site_dir: Path, tmp_path: Path) -> None:
+    page = site_dir / "docs" / "index.md"
+    page.write_text(page.read_text() + "\nMore.\n\n/// worksheet | no-such-sheet\n///\n")
+    build = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    expected = "docs/index.md:15: unknown worksheet 'no-such-sheet' (known worksheets: every-field)"
+    assert expected in build.log
+    assert "Traceback" not in build.log
+    check = validate(site_dir)
+    assert check.returncode == 1
+    assert check.stderr.splitlines()[0] == expected
+
+
+def test_block_without_id_is_an_error(site_dir: Path, tmp_path: Path) -> None:
+    page = site_dir / "docs" / "index.md"
+    page.write_text("---\ntitle: Front matter counts\n---\n\n/// worksheet\n///\n")
+    build = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    assert "docs/index.md:5: worksheet block without an id" in build.log
+
+
+def test_unused_worksheet_is_a_warning_that_strict_turns_into_failure(
+    site_dir: Path, tmp_path: Path
+) -> None:
+    spare = site_dir / "worksheets" / "spare.yml"
+    spare.write_text(
+        "id: spare\ntitle: Spare\nversion: 1\nsections:\n  - title: S\n    fields:\n"
+        "      - {id: a, type: text, label: A}\n"
+    )
+    build = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    assert "worksheets/spare.yml: worksheet 'spare' is not used on any page" in build.log
+    lenient = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "out2", strict=False)
+    assert lenient.returncode == 0
+
+
+def test_validate_passes_a_good_site(site_dir: Path) -> None:
+    check = validate(site_dir)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.strip() == "ok: 1 worksheets, 1 pages, 1 worksheet blocks"
+
+
+def test_serve_rebuilds_when_a_worksheet_changes(site_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert server.stdout is not None
+    lines: list[str] = []
+
+    def wait_for(text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()  # type: ignore[union-attr]
+            lines.append(line)
+            if text in line:
+                return
+        raise AssertionError(f"{text!r} not seen in:\n{''.join(lines)}")
+
+    try:
+        wait_for("Serving on")
+        time.sleep(1)
+        ws = site_dir / "worksheets" / "every-field.yml"
+        ws.write_text(ws.read_text().replace("title: Every field type", "title: Changed title"))
+        wait_for("Detected file changes")
+        wait_for("Building documentation")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,96 @@
+"""Worksheet rendering: golden HTML for every field type, accessible structure, inert YAML text."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from coursebook.html import render_worksheet, safe_markdown
+from coursebook.model import load_worksheet
+
+from tests.golden import check_golden
+
+RENDER = Path(__file__).parent / "golden" / "render"
+MARKDOWN = safe_markdown(["admonition", "attr_list", "md_in_html"])
+
+
+def render(case: str) -> str:
+    return render_worksheet(load_worksheet(RENDER / f"{case}.yml"), MARKDOWN)
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in RENDER.glob("*.yml")))
+def test_render_is_golden(case: str) -> None:
+    check_golden(render(case), RENDER / f"{case}.html")
+
+
+class Controls(HTMLParser):
+    """Collects controls, labels, ids and the fieldset/legend nesting of rendered HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.label_for: set[str] = set()
+        self.ids: list[str] = []
+        self.fieldsets = 0
+        self.legends = 0
+        self.tags: list[str] = []
+        self.in_template = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append(tag)
+        if tag == "template":
+            self.in_template += 1
+        if self.in_template:
+            return
+        if a.get("id"):
+            self.ids.append(a["id"] or "")
+        if tag in ("input", "textarea", "select"):
+            self.controls.append(a)
+        if tag == "label" and a.get("for"):
+            self.label_for.add(a["for"] or "")
+        self.fieldsets += tag == "fieldset"
+        self.legends += tag == "legend"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "template":
+            self.in_template -= 1
+
+
+def test_every_control_has_a_label_and_ids_are_unique() -> None:
+    parsed = Controls()
+    parsed.feed(render("every-field"))
+    assert len(parsed.controls) > 20
+    for control in parsed.controls:
+        assert control["id"] in parsed.label_for, control
+    assert len(parsed.ids) == len(set(parsed.ids))
+    assert parsed.fieldsets == parsed.legends > 0
+
+
+def test_help_is_tied_with_aria_describedby() -> None:
+    html = render("every-field")
+    assert 'aria-describedby="cb-every-field-name-help"' in html
+    assert 'id="cb-every-field-name-help"' in html
+
+
+def test_form_contract() -> None:
+    html = render("every-field")
+    assert html.startswith('<form class="cb-worksheet" data-worksheet="every-field"')
+    for action in ("Export", "Import", "Clear", "Print"):
+        assert f"{action} answers" in html or f"{action} worksheet" in html
+    assert 'name="log:1:thanked"' in html and 'name="industries:2"' in html
+
+
+def test_yaml_text_renders_inert() -> None:
+    html = render("xss")
+    parsed = Controls()
+    parsed.feed(html)
+    assert "script" not in parsed.tags
+    assert "img" not in parsed.tags
+    assert "iframe" not in parsed.tags
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    # an attribute value cannot be broken out of
+    assert 'placeholder="&#34; autofocus onfocus=&#34;alert(6)"' in html
