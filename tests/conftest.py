@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# golden-file comparisons live in a helper module; show their diffs like a test's own asserts
+pytest.register_assert_rewrite("tests.golden")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = os.environ.get("COURSEBOOK_CHROMIUM", "/usr/bin/chromium")
