@@ -60,3 +60,11 @@ def _fail(exc: WorksheetErrors) -> None:
     n = len(exc.errors)
     click.echo(f"{n} error{'s' if n != 1 else ''} found", err=True)
     sys.exit(1)
+
+
+# the commands in their own modules register last, so they can import from this one freely
+from coursebook.cli.answers import answers  # noqa: E402
+from coursebook.cli.new import new  # noqa: E402
+
+main.add_command(new)
+main.add_command(answers)

@@ -13,10 +13,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from coursebook.html import WorksheetBlockExtension, render_worksheet, safe_markdown
+from coursebook.mkdocs_plugins.coach.site import CoachSite
 from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
 from coursebook.model.loader import load_worksheets
@@ -40,6 +42,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.worksheets_dir = Path("worksheets")
         self.root = Path(".")
         self.runtime_files: list[str] = []
+        self.coach = CoachSite()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -64,6 +67,9 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         for name in self.runtime_files:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             target.append(f"{ASSET_DIR}/{name}")
+        # branding, the coach box and the review page (raises PluginError on bad branding)
+        namespace = self.config.storage_namespace or storage_namespace(config.site_name)
+        self.coach.on_config(config, self.worksheets, namespace)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
@@ -78,7 +84,13 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             )
         schema = package_files("coursebook.model").joinpath("worksheet.schema.json").read_bytes()
         files.append(File.generated(config, SCHEMA_URI, content=schema))
+        self.coach.on_files(files, config)
         return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self.config.enabled:
+            self.coach.on_nav(nav)
+        return None
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
@@ -98,6 +110,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
             return None
+        self.coach.on_env(env)
         # recoverable author mistakes are warnings, so `mkdocs build --strict` fails on them
         for worksheet in self.worksheets.values():
             pages = self.used_on.get(worksheet.id, [])

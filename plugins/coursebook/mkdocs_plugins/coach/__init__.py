@@ -1,0 +1,1 @@
+"""Coach features for the ``worksheets`` plugin: ``extra.coursebook`` branding and the review page in, site changes out."""

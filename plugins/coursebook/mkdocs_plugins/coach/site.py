@@ -1,0 +1,77 @@
+"""MkDocs config + worksheets in, the coach features wired into the build out.
+
+Called by the ``worksheets`` plugin so that every coursebook site gets them: branding
+(validated ``extra.coursebook``, colours as CSS variables, logo, footer line), the
+``/// coach`` contact box and the ``/// answers-review`` page block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+
+from coursebook.branding import Branding, BrandingError, load_branding, logo_file, site_css
+from coursebook.html.coach import CoachBlockExtension, footer_html
+from coursebook.html.review import AnswersReviewExtension
+from coursebook.model import Worksheet
+from coursebook.ordering import course_order
+
+BRANDING_CSS = "assets/coursebook/branding.css"
+
+
+class CoachSite:
+    """The coach features of one build; the worksheets plugin forwards its events here."""
+
+    def __init__(self) -> None:
+        self.branding = Branding(title="")
+        self.worksheets: Mapping[str, Worksheet] = {}
+        self.ordered: list[Worksheet] = []
+
+    def on_config(
+        self, config: MkDocsConfig, worksheets: Mapping[str, Worksheet], namespace: str
+    ) -> None:
+        """``namespace`` is the course's storage namespace, which exported answers carry."""
+        source = Path(config.config_file_path or "mkdocs.yml").name
+        try:
+            self.branding = load_branding(config.site_name, config.extra, source)
+            logo = logo_file(self.branding, Path(config.docs_dir), source)
+        except BrandingError as exc:
+            raise PluginError(str(exc)) from None
+        self.worksheets = worksheets
+        self.ordered = list(worksheets.values())
+        if logo is not None and not config.theme.get("logo"):
+            config.theme["logo"] = self.branding.logo
+        if self.branding.has_colors:
+            config.extra_css.append(BRANDING_CSS)
+        # after Material's own templates lose to a course's custom_dir, ours come next
+        theme_dir = str(package_files("coursebook.mkdocs_plugins.coach").joinpath("theme"))
+        position = 1 if config.theme.custom_dir else 0
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(position, theme_dir)
+        config.markdown_extensions.append(CoachBlockExtension(self.branding))
+        config.markdown_extensions.append(AnswersReviewExtension(namespace, lambda: self.ordered))
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> None:
+        if self.branding.has_colors:
+            files.append(File.generated(config, BRANDING_CSS, content=site_css(self.branding)))
+
+    def on_nav(self, nav: Navigation) -> None:
+        # pages are converted after the nav is known, so the review block sees this order
+        texts = []
+        for page in nav.pages:
+            try:
+                texts.append(page.file.content_string)
+            except (OSError, UnicodeDecodeError):
+                continue
+        self.ordered = course_order(self.worksheets, texts)
+
+    def on_env(self, env: Any) -> None:
+        env.globals["coursebook_footer"] = Markup(footer_html(self.branding))
