@@ -173,7 +173,11 @@ def _widest(worksheet: Worksheet, found: Mapping[str, Any]) -> dict[str, list[No
     rows: dict[str, list[None]] = {}
     for name in found:
         parts = name.split(":")
-        if len(parts) >= 3 and parts[2].isdigit() and parts[1] in worksheet.field_index:
-            if int(parts[2]) > len(rows.get(parts[1], [])):
-                rows[parts[1]] = [None] * int(parts[2])
+        if (
+            len(parts) >= 3
+            and parts[2].isdigit()
+            and parts[1] in worksheet.field_index
+            and int(parts[2]) > len(rows.get(parts[1], []))
+        ):
+            rows[parts[1]] = [None] * int(parts[2])
     return rows
