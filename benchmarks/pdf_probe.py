@@ -1,0 +1,86 @@
+"""``mkdocs build`` run in this process with timers around the workbook's PDF stages.
+
+Usage: ``python pdf_probe.py REPORT.json [--keep-html DIR] -- <mkdocs build arguments>``.
+Writes how long our HTML assembly, WeasyPrint's layout and its PDF writing took, and (with
+``--keep-html``) the exact HTML and options WeasyPrint received, so that WeasyPrint can be
+timed alone on it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import coursebook.pdf.build as pdf_build
+import weasyprint
+from mkdocs.__main__ import cli
+
+Timings = dict[str, float]
+
+
+def timed(timings: Timings, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` that adds the seconds of each call to ``timings[name]``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def main() -> None:
+    """Patch the timers in, run MkDocs, write the report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("report", type=Path)
+    parser.add_argument("--keep-html", type=Path, default=None)
+    split = sys.argv.index("--")
+    args = parser.parse_args(sys.argv[1:split])
+    mkdocs_args = sys.argv[split + 1 :]
+    timings: Timings = {}
+    kept: list[dict[str, Any]] = []
+
+    init = weasyprint.HTML.__init__
+
+    def capture(self: Any, *a: Any, **kw: Any) -> None:
+        if args.keep_html is not None and "string" in kw:
+            args.keep_html.mkdir(parents=True, exist_ok=True)
+            path = args.keep_html / f"book-{len(kept)}.html"
+            path.write_text(kw["string"], encoding="utf-8")
+            kept.append({"html": str(path), "base_url": kw.get("base_url")})
+        init(self, *a, **kw)
+
+    write_pdf = weasyprint.Document.write_pdf
+
+    def options(self: Any, *a: Any, **kw: Any) -> Any:
+        if kept:
+            # what WeasyPrint itself is asked for; the finisher is our code, so it stays out
+            kept[-1]["options"] = {k: v for k, v in kw.items() if k != "finisher"}
+        return write_pdf(self, *a, **kw)
+
+    weasyprint.HTML.__init__ = capture  # type: ignore[method-assign]
+    weasyprint.Document.write_pdf = options  # type: ignore[method-assign]
+    weasyprint.HTML.render = timed(timings, "layout", weasyprint.HTML.render)  # type: ignore[method-assign]
+    weasyprint.Document.write_pdf = timed(timings, "write_pdf", weasyprint.Document.write_pdf)  # type: ignore[method-assign]
+    pdf_build.book_html = timed(timings, "book_html", pdf_build.book_html)
+    import coursebook.mkdocs_plugins.workbook.plugin as plugin
+
+    # the plugin calls build_pdf by the name it imported
+    plugin.build_pdf = timed(timings, "build_pdf", plugin.build_pdf)
+    start = time.perf_counter()
+    cli.main(args=mkdocs_args, standalone_mode=False)
+    timings["mkdocs"] = time.perf_counter() - start
+    args.report.write_text(json.dumps({"timings": timings, "html": kept}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
