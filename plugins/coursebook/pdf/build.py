@@ -1,0 +1,270 @@
+"""A ``Book`` in, PDF bytes out: the fillable workbook or the tagged print workbook (WeasyPrint)."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from markupsafe import Markup
+
+from coursebook import __version__
+from coursebook.answers.fields import to_pdf_fields
+from coursebook.html import safe_markdown
+from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
+from coursebook.pdf.chapters import prepare_chapters
+from coursebook.pdf.forms import FormFinisher
+from coursebook.pdf.templating import LINE_MM, display_url, environment
+from coursebook.pdf.worksheets import render_pdf_worksheet
+
+Report = Callable[[str], None]
+
+_COLOR = re.compile(
+    r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|rgba|hsl|hsla)\(\s*[0-9.%,\s/+-]+\)", re.ASCII
+)
+_FONT_NAME = re.compile(r"[\w .'-]+")
+
+
+def is_css_color(value: str) -> bool:
+    """True for a hex, named, ``rgb()`` or ``hsl()`` colour (nothing that could break the CSS)."""
+    return bool(_COLOR.fullmatch(value.strip()))
+
+
+def is_font_name(value: str) -> bool:
+    """True for a plain font family name such as ``DejaVu Serif``."""
+    return bool(_FONT_NAME.fullmatch(value.strip()))
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    )
+    return f'"{escaped}"'
+
+
+@cache
+def _stylesheet() -> str:
+    return files("coursebook.pdf").joinpath("templates/book.css").read_text("utf-8")
+
+
+def _prelude(book: Book) -> str:
+    """The per-book part of the stylesheet: paper, colours, fonts, running texts."""
+    primary = book.primary_color if is_css_color(book.primary_color) else "#4051b5"
+    accent = book.accent_color if is_css_color(book.accent_color) else primary
+    family = book.font_family if is_font_name(book.font_family) else "DejaVu Sans"
+    fonts = f'{css_string(family)}, "DejaVu Sans", sans-serif'
+    footer = " · ".join(
+        part
+        for part in (
+            book.client and f"Prepared for {book.client}",
+            book.contact.name,
+            book.contact.website and display_url(book.contact.website),
+        )
+        if part
+    )
+    return (
+        f"@page {{ size: {PAPER_SIZES.get(book.paper_size, 'A4')}; }}\n"
+        f":root {{ --cb-primary: {primary}; --cb-accent: {accent}; --cb-font: {fonts};"
+        # form fields embed their font whole: one face for all of them keeps the file small
+        f' --cb-field-font: {fonts}; --cb-mono: "DejaVu Sans Mono", monospace;'
+        f" --cb-line: {LINE_MM}mm; }}\n"
+        f"html {{ string-set: course {css_string(book.title)}, footer {css_string(footer)}; }}\n"
+    )
+
+
+@contextmanager
+def _weasyprint_messages(warn: Report | None) -> Iterator[None]:
+    """Route WeasyPrint's warnings (bad CSS, unreachable images) to ``warn`` while building."""
+    logger = logging.getLogger("weasyprint")
+    seen: set[str] = set()
+
+    class Forward(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if warn and message not in seen:
+                seen.add(message)
+                warn(f"WeasyPrint: {message}")
+
+    handler = Forward(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def unplaced_answers(book: Book) -> list[str]:
+    """Answers the workbook has no place for (unknown worksheets or fields), one line each."""
+    if not book.answers:
+        return []
+    lines = []
+    for worksheet_id, entry in (book.answers.get("worksheets") or {}).items():
+        worksheet = book.worksheets.get(worksheet_id)
+        if worksheet is None:
+            lines.append(f"answers for worksheet '{worksheet_id}', which this course does not have")
+            continue
+        values = (entry or {}).get("values") or {}
+        for field_id in values:
+            if field_id not in worksheet.field_index:
+                lines.append(
+                    f"answer to field '{field_id}' of worksheet '{worksheet_id}', which it no longer has"
+                )
+    return lines
+
+
+def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
+    """The whole workbook as one HTML document (what WeasyPrint lays out)."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown workbook variant '{variant}' (expected one of {VARIANTS})")
+    markdown = book.markdown or safe_markdown()
+
+    def render(worksheet_id: str) -> str | None:
+        worksheet = book.worksheets.get(worksheet_id)
+        if worksheet is None:
+            return None
+        return render_pdf_worksheet(worksheet, variant, book.values(worksheet_id), markdown)
+
+    chapters, _ = prepare_chapters(book, render, warn)
+    logo = None
+    if book.logo is not None:
+        if book.logo.is_file():
+            logo = book.logo.resolve().as_uri()
+        elif warn:
+            warn(f"logo '{book.logo}' not found; the cover has none")
+    for chapter in chapters:
+        chapter.html = Markup(chapter.html)
+    return (
+        environment()
+        .get_template("book.html.j2")
+        .render(
+            book=book,
+            variant=variant,
+            chapters=chapters,
+            logo=logo,
+            css=Markup(_prelude(book) + _stylesheet()),
+            version=__version__,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to lay out: all WeasyPrint needs, and nothing that cannot cross to a worker process."""
+
+    variant: Variant
+    html: str
+    base_url: str | None
+    values: dict[str, str | bool] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """A laid-out PDF with the progress lines and warnings its making produced."""
+
+    pdf: bytes
+    log: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare_job(book: Book, variant: Variant, warn: Report | None = None) -> Job:
+    """Everything one variant needs, with the chapters prepared and the worksheets rendered."""
+    values: dict[str, str | bool] = {}
+    if variant == "fillable":
+        for worksheet_id, worksheet in book.worksheets.items():
+            values.update(to_pdf_fields(worksheet, book.values(worksheet_id)))
+    base = book.asset_dirs[0].resolve().as_uri() + "/" if book.asset_dirs else None
+    return Job(variant, book_html(book, variant, warn), base, values)
+
+
+def run_job(job: Job) -> Result:
+    """Lay out and write one PDF (the slow part; runs in a worker process when there are two)."""
+    import weasyprint  # imported here: it takes a while, and sites without PDFs never need it
+
+    result = Result(b"")
+    started = time.perf_counter()
+    with _weasyprint_messages(result.warnings.append):
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render()
+        result.log.append(f"{job.variant}: laid out {len(document.pages)} pages")
+        finisher = FormFinisher(job.values)
+        options: dict[str, object] = {}
+        if job.variant == "print":
+            options["pdf_variant"] = "pdf/ua-1"
+        pdf = document.write_pdf(finisher=finisher, **options)
+    assert isinstance(pdf, bytes)
+    result.pdf = pdf
+    fields = f", {finisher.fields} form fields" if job.variant == "fillable" else ""
+    result.log.append(
+        f"{job.variant}: wrote {len(pdf) / 1e6:.2f} MB{fields} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return result
+
+
+def build_pdf(
+    book: Book,
+    variant: Variant = "fillable",
+    *,
+    log: Report | None = None,
+    warn: Report | None = None,
+) -> bytes:
+    """The workbook PDF.
+
+    ``fillable``: every answer is an AcroForm field named ``<worksheet>:<field>[:row[:col]]``,
+    pre-filled from ``book.answers``. ``print``: ruled lines instead of fields, answers
+    typeset on them, tagged (PDF/UA-1) with language and title. ``log`` receives one line
+    per stage, ``warn`` one line per problem the author should fix.
+    """
+    return build_pdfs(book, [variant], log=log, warn=warn)[variant]
+
+
+def build_pdfs(
+    book: Book,
+    variants: Sequence[Variant],
+    *,
+    log: Report | None = None,
+    warn: Report | None = None,
+    parallel: bool = True,
+) -> dict[Variant, bytes]:
+    """Several variants of the workbook; laid out side by side in worker processes when
+    there are two variants and two CPUs (WeasyPrint uses one core per document)."""
+    jobs = []
+    for variant in variants:
+        jobs.append(prepare_job(book, variant, warn))
+        if log:
+            log(f"{variant}: {len(book.chapters)} chapters prepared")
+    results: list[Result] | None = None
+    if parallel and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        if log:
+            log(f"laying out {len(jobs)} PDFs in parallel")
+        try:
+            # spawn, not fork: the parent may hold threads (a dev server) and C libraries' state
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
+                results = list(pool.map(run_job, jobs))
+        except (BrokenProcessPool, OSError) as exc:
+            if log:
+                log(f"worker processes failed ({exc}); laying out one PDF at a time")
+            results = None
+    if results is None:
+        results = [run_job(job) for job in jobs]
+    for result in results:
+        for line in result.log:
+            if log:
+                log(line)
+        for line in result.warnings:
+            if warn:
+                warn(line)
+    return {job.variant: result.pdf for job, result in zip(jobs, results, strict=True)}

@@ -1,0 +1,82 @@
+"""A ``Book`` and a variant in, the hash of everything its PDF is made from out (the cache key).
+
+Covers the chapters' HTML, the worksheets, the answers, every book setting, the bytes of
+the logo and of each image the pages use, the code and templates of this package and the
+WeasyPrint version: if none of these changed, the PDF would come out the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from coursebook import __version__
+from coursebook.pdf.book import Book
+from coursebook.pdf.chapters import page_key
+
+# A superset of the images the chapters use, found without parsing (fast on warm builds).
+_SOURCE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+@cache
+def _code_digest() -> str:
+    """What changes the output when this package or WeasyPrint changes."""
+    digest = hashlib.sha256(__version__.encode())
+    with contextlib.suppress(PackageNotFoundError):
+        digest.update(version("weasyprint").encode())
+    package = Path(__file__).resolve().parent
+    sources = [*sorted(package.rglob("*.py")), *sorted((package / "templates").iterdir())]
+    sources.append(package.parent / "answers" / "fields.py")
+    for path in sources:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _image_files(book: Book) -> Iterator[tuple[str, Path]]:
+    for chapter in book.chapters:
+        for match in _SOURCE.finditer(chapter.html):
+            src = next(g for g in match.groups() if g is not None)
+            target = urlsplit(urljoin("http://book.invalid/" + chapter.url, src))
+            if target.netloc != "book.invalid":
+                continue
+            key = page_key(target.path)
+            for folder in book.asset_dirs:
+                if key and (folder / key).is_file():
+                    yield key, folder / key
+                    break
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = None) -> str:
+    """A hex digest naming this book's ``variant`` PDF; ``settings`` adds anything else it depends on."""
+    description = {
+        "variant": variant,
+        "code": _code_digest(),
+        "settings": settings or {},
+        "book": {
+            key: value
+            for key, value in asdict(book).items()
+            if key not in ("chapters", "worksheets", "markdown", "logo", "asset_dirs")
+        },
+        "chapters": [[c.title, c.url, c.html] for c in book.chapters],
+        "worksheets": [repr(book.worksheets[k]) for k in sorted(book.worksheets)],
+        "logo": _file_digest(book.logo) if book.logo else None,
+        # by site path, not file path: the same site built into another folder is the same book
+        "images": sorted({key: _file_digest(p) for key, p in _image_files(book)}.items()),
+    }
+    text = json.dumps(description, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,413 @@
+"""Rendered page HTML in, print-ready chapter HTML out.
+
+Per chapter: web-only parts removed (heading permalinks, scripts, worksheet buttons),
+``<details>`` opened into admonitions, content tabs laid out one after another under their
+labels, the web form of each worksheet swapped for its PDF version, every ``id`` prefixed
+with the chapter (``c3-``) so ids never collide in the one-document book, links between
+pages pointed at those ids, and images resolved to files on disk.
+
+Parsing uses tinyhtml5, the HTML5 parser WeasyPrint itself uses, so the tree we change is
+the tree WeasyPrint would have built.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import tinyhtml5
+
+from coursebook.pdf.book import Book, Chapter
+
+_HOST = "book.invalid"
+_BASE = f"http://{_HOST}/"
+_ID_REFERENCES = ("for", "headers", "aria-describedby", "aria-labelledby", "aria-controls")
+_WEB_ONLY_CLASSES = ("headerlink", "cb-workbook-download", "md-source-file", "md-tags")
+_WEB_ONLY_ATTRIBUTES = ("data-actions", "data-status", "data-alert", "data-progress")
+_WEB_ONLY_TAGS = ("script", "template", "noscript", "button", "dialog")
+_UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+
+RenderWorksheet = Callable[[str], "str | None"]
+"""Worksheet id -> its PDF HTML, or ``None`` if the book has no such worksheet."""
+
+
+@dataclass
+class PreparedChapter:
+    """One chapter ready for the book template."""
+
+    title: str
+    anchor: str
+    html: str
+    worksheets: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        """What every id of this chapter starts with."""
+        return self.anchor + "-"
+
+
+@dataclass
+class _Parsed:
+    chapter: Chapter
+    anchor: str
+    body: ET.Element
+    ids: set[str]
+    worksheets: list[str]
+
+
+def parse_fragment(html: str) -> ET.Element:
+    """An HTML fragment as the children of a ``<body>`` element (namespaces flattened)."""
+    root = tinyhtml5.parse(
+        f"<!DOCTYPE html><html><head></head><body>{html}</body></html>",
+        namespace_html_elements=False,
+    )
+    body: ET.Element | None = root.find("body")
+    assert body is not None  # the HTML5 parser always makes a body
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag.startswith("{"):
+            # inline SVG/MathML: serialised as HTML they are re-namespaced by the parser
+            element.tag = element.tag.split("}", 1)[1]
+        for name in [n for n in element.attrib if n.startswith("{")]:
+            value = element.attrib.pop(name)
+            element.set(name.split("}", 1)[1], value)
+    return body
+
+
+def serialize_children(body: ET.Element) -> str:
+    """The inner HTML of ``body``."""
+    html = ET.tostring(body, encoding="unicode", method="html")
+    start = html.index(">") + 1
+    end = html.rindex("<")
+    return html[start:end]
+
+
+def classes(element: ET.Element) -> set[str]:
+    """The element's class names."""
+    return set(element.get("class", "").split())
+
+
+def _elements(root: ET.Element) -> Iterator[ET.Element]:
+    return (e for e in root.iter() if isinstance(e.tag, str))
+
+
+def _parents(root: ET.Element) -> dict[ET.Element, ET.Element]:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+def _detach(element: ET.Element, parent: ET.Element) -> None:
+    """Remove ``element`` but keep the text that follows it."""
+    if element.tail:
+        index = list(parent).index(element)
+        if index == 0:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
+def _replace(element: ET.Element, parent: ET.Element, new: Sequence[ET.Element]) -> None:
+    index = list(parent).index(element)
+    tail = element.tail
+    parent.remove(element)
+    for offset, item in enumerate(new):
+        parent.insert(index + offset, item)
+    if new:
+        last = new[-1]
+        last.tail = (last.tail or "") + (tail or "")
+    elif tail:
+        element.tail = tail
+        parent.insert(index, element)
+        _detach(element, parent)
+
+
+def _unwrap(element: ET.Element, parent: ET.Element) -> None:
+    """Replace ``element`` by its content (text and children)."""
+    index = list(parent).index(element)
+    children = list(element)
+    if element.text:
+        if index == 0:
+            parent.text = (parent.text or "") + element.text
+        else:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + element.text
+    tail = element.tail
+    parent.remove(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    if tail:
+        if children:
+            children[-1].tail = (children[-1].tail or "") + tail
+        elif index == 0:
+            parent.text = (parent.text or "") + tail
+        else:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + tail
+
+
+def page_key(path: str) -> str:
+    """A site path in a comparable form: ``/why/index.html`` -> ``why/``."""
+    path = unquote(path).lstrip("/")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return path
+
+
+def _remove_web_only(body: ET.Element) -> None:
+    parents = _parents(body)
+    doomed = [
+        e
+        for e in _elements(body)
+        if e.tag in _WEB_ONLY_TAGS
+        or classes(e) & set(_WEB_ONLY_CLASSES)
+        or any(a in e.attrib for a in _WEB_ONLY_ATTRIBUTES)
+        or e.get("id") == "coursebook-config"
+    ]
+    for element in doomed:
+        parent = parents.get(element)
+        # an ancestor may already be gone
+        if parent is not None and element in list(parent):
+            _detach(element, parent)
+
+
+def _open_details(body: ET.Element) -> None:
+    """``<details>`` (pymdownx.details, ``???``) -> an open admonition: paper cannot expand."""
+    parents = _parents(body)
+    for details in [e for e in _elements(body) if e.tag == "details"]:
+        box = ET.Element("div", {"class": " ".join(["admonition", *sorted(classes(details))])})
+        summary = next((c for c in details if c.tag == "summary"), None)
+        title = ET.SubElement(box, "p", {"class": "admonition-title"})
+        if summary is not None:
+            title.text = summary.text
+            title.extend(list(summary))
+        else:
+            title.text = "Details"
+        box.text = details.text if summary is None else summary.tail
+        box.extend([c for c in details if c is not summary])
+        if details.get("id"):
+            box.set("id", details.get("id", ""))
+        _replace(details, parents[details], [box])
+
+
+def _heading_levels(body: ET.Element) -> dict[ET.Element, int]:
+    """For each tab set: one level below the last heading before it."""
+    levels: dict[ET.Element, int] = {}
+    last = 1
+    for element in _elements(body):
+        if re.fullmatch(r"h[1-6]", element.tag):
+            last = int(element.tag[1])
+        elif "tabbed-set" in classes(element):
+            levels[element] = min(last + 1, 6)
+    return levels
+
+
+def _expand_tabs(body: ET.Element) -> None:
+    """pymdownx.tabbed sets (both styles) -> each tab's label as a heading, then its content."""
+    levels = _heading_levels(body)
+    parents = _parents(body)
+    # innermost first, so an outer set moves already-expanded inner sets
+    for tabset in reversed([e for e in _elements(body) if "tabbed-set" in classes(e)]):
+        labels: list[ET.Element] = []
+        blocks: list[ET.Element] = []
+        for child in tabset:
+            if child.tag == "label":
+                labels.append(child)
+            elif "tabbed-labels" in classes(child):
+                labels.extend(c for c in child if c.tag == "label")
+            elif "tabbed-content" in classes(child):
+                inner = [c for c in child if "tabbed-block" in classes(c)]
+                blocks.extend(inner or [child])
+        wrapper = ET.Element("div", {"class": "cb-tabs"})
+        # a malformed set with more labels than panels keeps the panels it has
+        for label, block in zip(labels, blocks, strict=False):
+            tab = ET.SubElement(wrapper, "div", {"class": "cb-tab"})
+            heading = ET.SubElement(tab, f"h{levels.get(tabset, 3)}", {"class": "cb-tab__label"})
+            heading.text = label.text
+            heading.extend(list(label))
+            tab.append(block)
+            block.tail = None
+        if tabset.get("id"):
+            wrapper.set("id", tabset.get("id", ""))
+        _replace(tabset, parents[tabset], [wrapper])
+
+
+def _static_controls(body: ET.Element) -> None:
+    """Inputs left in page content (task lists, raw HTML) -> glyphs; they must not become fields."""
+    parents = _parents(body)
+    for element in [e for e in _elements(body) if e.tag in ("input", "select", "textarea")]:
+        parent = parents.get(element)
+        if parent is None:
+            continue
+        if element.tag == "input" and element.get("type") in ("checkbox", "radio"):
+            glyph = ET.Element("span", {"class": "cb-glyph"})
+            on = "checked" in element.attrib
+            if element.get("type") == "checkbox":
+                glyph.text = "\u2611" if on else "\u2610"
+            else:
+                glyph.text = "\u25c9" if on else "\u25cb"
+            _replace(element, parent, [glyph])
+        else:
+            _detach(element, parent)
+    # task lists: the label wrapping the checkbox only carried a styled indicator
+    parents = _parents(body)
+    for label in [e for e in _elements(body) if "task-list-control" in classes(e)]:
+        indicators = [e for e in label if "task-list-indicator" in classes(e)]
+        for indicator in indicators:
+            _detach(indicator, label)
+        _unwrap(label, parents[label])
+
+
+def _swap_worksheets(body: ET.Element, render: RenderWorksheet, problems: list[str]) -> list[str]:
+    parents = _parents(body)
+    found: list[str] = []
+    for form in [e for e in _elements(body) if e.tag == "form" and e.get("data-worksheet")]:
+        worksheet_id = form.get("data-worksheet", "")
+        html = render(worksheet_id)
+        if html is None:
+            problems.append(f"worksheet '{worksheet_id}' is on a page but not in the workbook")
+            _detach(form, parents[form])
+            continue
+        found.append(worksheet_id)
+        _replace(form, parents[form], list(parse_fragment(html)))
+    return found
+
+
+def _prefix_ids(body: ET.Element, prefix: str) -> set[str]:
+    """Prefix every id (and every attribute naming one); returns the original ids."""
+    svg: set[ET.Element] = set()
+    for element in _elements(body):
+        if element.tag == "svg":
+            svg.update(element.iter())
+    ids: set[str] = set()
+    for element in _elements(body):
+        if element in svg:
+            # SVG refers to its own ids with url(#...); leave drawings untouched
+            continue
+        if "id" in element.attrib:
+            ids.add(element.attrib["id"])
+            element.attrib["id"] = prefix + element.attrib["id"]
+        for name in _ID_REFERENCES:
+            if name in element.attrib:
+                element.attrib[name] = " ".join(prefix + r for r in element.attrib[name].split())
+    return ids
+
+
+def _resolve_images(
+    parsed: _Parsed, asset_dirs: Sequence[Path], problems: list[str]
+) -> Iterator[Path]:
+    parents = _parents(parsed.body)
+    for image in [e for e in _elements(parsed.body) if e.tag == "img"]:
+        image.attrib.pop("srcset", None)
+        image.attrib.pop("loading", None)
+        src = image.get("src", "").strip()
+        target = urlsplit(urljoin(_BASE + parsed.chapter.url, src))
+        if not src or target.scheme == "data" or target.netloc not in ("", _HOST):
+            continue
+        key = page_key(target.path)
+        found = next((d / key for d in asset_dirs if key and (d / key).is_file()), None)
+        if found is not None:
+            image.set("src", found.resolve().as_uri())
+            yield found
+            continue
+        problems.append(f"image '{src}' not found")
+        stand_in = ET.Element("span", {"class": "cb-missing-image"})
+        stand_in.text = f"[{image.get('alt') or 'image'}]"
+        _replace(image, parents[image], [stand_in])
+
+
+def _rewrite_links(
+    parsed: _Parsed,
+    chapters: dict[str, _Parsed],
+    site_url: str | None,
+) -> None:
+    parents = _parents(parsed.body)
+    for link in [e for e in _elements(parsed.body) if e.tag == "a" and "href" in e.attrib]:
+        href = link.attrib["href"].strip()
+        target = urlsplit(urljoin(_BASE + parsed.chapter.url, href))
+        if target.scheme.lower() in _UNSAFE_SCHEMES:
+            _unwrap(link, parents[link])
+            continue
+        if target.netloc != _HOST:
+            continue  # external: stays a web link
+        key = page_key(target.path)
+        goal = chapters.get(key) or (chapters.get(key + "/") if key else None)
+        if goal is None and href.startswith("#"):
+            goal = parsed
+        if goal is not None:
+            fragment = unquote(target.fragment)
+            if fragment and fragment in goal.ids:
+                link.set("href", f"#{goal.anchor}-{fragment}")
+            else:
+                link.set("href", f"#{goal.anchor}")
+        elif site_url:
+            link.set("href", urljoin(site_url, target.path.lstrip("/")))
+            if target.fragment:
+                link.set("href", f"{link.get('href')}#{target.fragment}")
+        else:
+            # a page or file that is not in the book, on a site whose address we do not know
+            _unwrap(link, parents[link])
+
+
+def _ensure_title(parsed: _Parsed) -> None:
+    if not any(e.tag == "h1" for e in _elements(parsed.body)):
+        heading = ET.Element("h1", {"id": f"{parsed.anchor}-title"})
+        heading.text = parsed.chapter.title
+        heading.tail = parsed.body.text
+        parsed.body.text = None
+        parsed.body.insert(0, heading)
+
+
+def prepare_chapters(
+    book: Book,
+    render: RenderWorksheet,
+    problems: Callable[[str], None] | None = None,
+) -> tuple[list[PreparedChapter], list[Path]]:
+    """The book's chapters ready for the template, and the image files they use.
+
+    ``problems`` receives one line per thing the author should fix (a missing image, a
+    worksheet the book does not know), each naming the page.
+    """
+    parsed: list[_Parsed] = []
+    notes: list[tuple[Chapter, list[str]]] = []
+    for number, chapter in enumerate(book.chapters, start=1):
+        anchor = f"c{number}"
+        body = parse_fragment(chapter.html)
+        found: list[str] = []
+        _remove_web_only(body)
+        _open_details(body)
+        _expand_tabs(body)
+        _static_controls(body)
+        worksheets = _swap_worksheets(body, render, found)
+        ids = _prefix_ids(body, anchor + "-")
+        parsed.append(_Parsed(chapter, anchor, body, ids, worksheets))
+        notes.append((chapter, found))
+
+    by_key = {page_key(p.chapter.url): p for p in parsed}
+    images: list[Path] = []
+    for item, (chapter, found) in zip(parsed, notes, strict=True):
+        images.extend(_resolve_images(item, book.asset_dirs, found))
+        _rewrite_links(item, by_key, book.site_url)
+        _ensure_title(item)
+        if problems:
+            page = chapter.url or "home page"
+            for problem in found:
+                problems(f"{chapter.title} ({page}): {problem}")
+
+    prepared = [
+        PreparedChapter(
+            title=p.chapter.title,
+            anchor=p.anchor,
+            html=serialize_children(p.body),
+            worksheets=[
+                (w, book.worksheets[w].title) for w in p.worksheets if w in book.worksheets
+            ],
+        )
+        for p in parsed
+    ]
+    return prepared, images

@@ -1,0 +1,89 @@
+"""WeasyPrint's AcroForm in, a form any PDF library can fill out (a WeasyPrint ``finisher``).
+
+What WeasyPrint writes, and what this changes:
+
+- each radio widget repeats the group's ``/T``, and is listed in ``/Fields`` beside its
+  group, so pypdf sees the group twice (``a.a``) and cannot set it: kids lose ``/T``
+  and leave ``/Fields``, so every choice and scale is one field with kids;
+- radio on-states are ``/0``, ``/1``... with the real values in ``/Opt``: states are
+  renamed to the option values themselves (``/curious``, ``/3``), which is what
+  ``coursebook.answers.fields`` promises and what every viewer reports as the value;
+- ``/DA`` carries a graphics-state operator (``/a1 gs``) that is not allowed there and
+  makes poppler reject the field's appearance: it is dropped;
+- text values are written into ``/V`` here rather than in the HTML, where WeasyPrint
+  would also paint them on the page (the viewer then draws them a second time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pydyf
+
+_GRAPHICS_STATE = re.compile(rb"/\S+\s+gs\s*")
+_NAME_SAFE = frozenset(
+    b"!\"$&'*+,-.0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~"
+)
+
+
+def pdf_name(text: str) -> str:
+    """``text`` as the body of a PDF name object (UTF-8, ``#xx`` escapes), without the slash."""
+    return "".join(
+        chr(byte) if byte in _NAME_SAFE else f"#{byte:02X}" for byte in text.encode("utf-8")
+    )
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, pydyf.String):
+        string = value.string
+        return string.decode("utf-8", "replace") if isinstance(string, bytes) else str(string)
+    return None
+
+
+class FormFinisher:
+    """Fix WeasyPrint's form fields in place; ``values`` fills text fields by field name."""
+
+    def __init__(self, values: Mapping[str, str | bool] | None = None) -> None:
+        self.values = dict(values or {})
+        self.fields = 0
+
+    def __call__(self, document: Any, pdf: pydyf.PDF) -> None:
+        form = pdf.catalog.get("AcroForm")
+        if not form:
+            return
+        by_reference = {
+            obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)
+        }
+        kids: set[bytes] = set()
+        for obj in by_reference.values():
+            if obj.get("Subtype") != "/Widget":
+                continue
+            if isinstance(obj.get("DA"), pydyf.String) and isinstance(obj["DA"].string, bytes):
+                obj["DA"] = pydyf.String(_GRAPHICS_STATE.sub(b"", obj["DA"].string))
+            if "Parent" in obj:
+                obj.pop("T", None)
+                obj.pop("TU", None)
+                kids.add(obj.reference)
+            elif obj.get("FT") == "/Tx":
+                value = self.values.get(_text(obj.get("T")) or "")
+                if isinstance(value, str):
+                    obj["V"] = pydyf.String(value)
+        for group in by_reference.values():
+            if "Kids" in group and "Opt" in group:
+                self._name_states(group, by_reference)
+        form["Fields"] = pydyf.Array(ref for ref in form["Fields"] if ref not in kids)
+        self.fields = len(form["Fields"])
+
+    @staticmethod
+    def _name_states(group: pydyf.Dictionary, by_reference: Mapping[bytes, Any]) -> None:
+        values = [_text(option) or "" for option in group.pop("Opt")]
+        for index, reference in enumerate(group["Kids"]):
+            kid = by_reference[reference]
+            state = pdf_name(values[index])
+            appearance = kid["AP"]["N"]
+            kid["AP"]["N"] = pydyf.Dictionary({state: appearance[index]})
+            if kid.get("AS") != "/Off":
+                kid["AS"] = f"/{state}"
+                group["V"] = f"/{state}"
