@@ -1,0 +1,309 @@
+"""MkDocs events in, core calls out: collect pages in nav order, build or reuse the PDFs, link them."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import os
+import tempfile
+import time
+from datetime import datetime, timezone
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import Any, Literal
+
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from coursebook.answers import AnswersError, load_answers
+from coursebook.branding import Branding, BrandingError, load_branding
+from coursebook.html import safe_markdown
+from coursebook.mkdocs_plugins.workbook.config import WorkbookConfig
+from coursebook.model import Worksheet
+from coursebook.pdf import (
+    VARIANTS,
+    Book,
+    Chapter,
+    Contact,
+    Variant,
+    build_pdfs,
+    fingerprint,
+    unplaced_answers,
+)
+
+log = get_plugin_logger(__name__)
+
+CSS_URI = "assets/coursebook/workbook-download.css"
+CACHE_DIR = ".cache/plugin/workbook"
+CACHE_KEEP = 8
+"""How many PDFs the cache keeps (a coach's client builds sit beside the course's own)."""
+
+# Material's palette names -> its primary colours, so an unbranded PDF matches the site
+MATERIAL_COLORS = {
+    "red": "#ef5552",
+    "pink": "#e92063",
+    "purple": "#ab47bd",
+    "deep-purple": "#7e56c2",
+    "indigo": "#4051b5",
+    "blue": "#2094f3",
+    "light-blue": "#02a6f2",
+    "cyan": "#00bdd6",
+    "teal": "#009485",
+    "green": "#4cae4f",
+    "light-green": "#7cb342",
+    "lime": "#9e9d24",
+    "yellow": "#f9a825",
+    "amber": "#ff8f00",
+    "orange": "#f57c00",
+    "deep-orange": "#ff6e42",
+    "brown": "#795649",
+    "grey": "#757575",
+    "blue-grey": "#546d78",
+    "black": "#000000",
+}
+
+
+class WorkbookPlugin(BasePlugin[WorkbookConfig]):
+    def __init__(self) -> None:
+        self.serving = False
+        self.active = False
+        self.root = Path(".")
+        self.pages: list[Page] = []
+        self.html: dict[str, str] = {}
+        self.branding = Branding(title="")
+        self.answers: dict[str, Any] | None = None
+        self.markdown_extensions: list[str] = []
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.active = self.config.enabled and (not self.serving or self.config.build_on_serve)
+        if self.config.enabled and not self.active:
+            log.info("workbook: PDFs are not built during `mkdocs serve` (build_on_serve: false)")
+        if not self.active:
+            return None
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        names = [self._filename(v) for v in self.variants]
+        if len(set(names)) != len(names):
+            raise PluginError(
+                "workbook: fillable_filename and print_filename must differ "
+                f"(both are '{names[0]}')"
+            )
+        try:
+            self.branding = load_branding(
+                config.site_name, config.extra, Path(config.config_file_path or "mkdocs.yml").name
+            )
+        except BrandingError as exc:
+            raise PluginError(str(exc)) from None
+        self.answers = None
+        if self.config.answers:
+            try:
+                self.answers = load_answers(self.root / self.config.answers)
+            except AnswersError as exc:
+                raise PluginError(f"workbook: {exc}") from None
+        # worksheet text in the PDF is rendered with the author's extensions, as on the site
+        self.markdown_extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
+        self.pages = []
+        self.html = {}
+        if self.config.download_links:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    @property
+    def variants(self) -> list[Variant]:
+        """The variants to build, in a fixed order."""
+        return [v for v in VARIANTS if v in self.config.variants]
+
+    def _filename(self, variant: Variant) -> str:
+        return (
+            self.config.fillable_filename if variant == "fillable" else self.config.print_filename
+        )
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.active or not self.config.download_links:
+            return None
+        css = package_files("coursebook.mkdocs_plugins.workbook").joinpath("download.css")
+        files.append(File.generated(config, CSS_URI, content=css.read_bytes()))
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self.active:
+            self.pages = [p for p in nav.pages if self._in_book(p)]
+        return None
+
+    def _in_book(self, page: Page) -> bool:
+        if page.meta.get("pdf") is False:
+            return False
+        return not any(fnmatch.fnmatch(page.file.src_uri, g) for g in self.config.exclude)
+
+    # late, so the page HTML is final (other plugins have changed it) when we take our copy
+    @event_priority(-50)
+    def on_page_content(
+        self, html: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.active:
+            return None
+        if self._in_book(page):
+            self.html[page.file.src_uri] = html
+        if not self.config.download_links:
+            return None
+        return html + self._download_block(page)
+
+    def _download_block(self, page: Page) -> str:
+        labels = {"fillable": "fillable PDF", "print": "print PDF"}
+        links = " · ".join(
+            f'<a href="{escape(get_relative_url(self._filename(v), page.url))}" download>'
+            f"{labels[v]}</a>"
+            for v in self.variants
+        )
+        return (
+            '\n<p class="cb-workbook-download">'
+            '<span class="cb-workbook-download__label">Workbook:</span> '
+            f"{links}</p>\n"
+        )
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.active:
+            return
+        started = time.perf_counter()
+        chapters = tuple(
+            Chapter(title=p.title or p.file.name, url=p.url, html=self.html[p.file.src_uri])
+            for p in self.pages
+            if p.file.src_uri in self.html
+        )
+        book = self._book(config, chapters)
+        for line in unplaced_answers(book):
+            log.warning(f"workbook: {self.config.answers}: {line}; it is not in the PDF")
+        cache = self.root / CACHE_DIR
+        cache.mkdir(parents=True, exist_ok=True)
+        settings = {"markdown": _stable([self.markdown_extensions, config.mdx_configs])}
+        paths = {v: cache / f"{v}-{fingerprint(book, v, settings)}.pdf" for v in self.variants}
+        pdfs: dict[Variant, bytes] = {}
+        for variant, path in paths.items():
+            try:
+                pdfs[variant] = path.read_bytes()
+                log.info(f"workbook: {variant} PDF unchanged, reused from the cache")
+            except FileNotFoundError:
+                pass
+        missing = [v for v in self.variants if v not in pdfs]
+        if missing:
+            log.info(
+                f"workbook: building the {' and '.join(missing)} PDF from {len(chapters)} pages"
+            )
+            pdfs.update(build_pdfs(book, missing, log=self._info, warn=self._warn))
+            for variant in missing:
+                _write_atomically(paths[variant], pdfs[variant])
+        for variant, pdf in pdfs.items():
+            _write_atomically(Path(config.site_dir) / self._filename(variant), pdf)
+        self._prune(cache)
+        log.info(f"workbook: done in {time.perf_counter() - started:.1f} s")
+
+    @staticmethod
+    def _info(message: str) -> None:
+        log.info(f"workbook: {message}")
+
+    @staticmethod
+    def _warn(message: str) -> None:
+        log.warning(f"workbook: {message}")
+
+    @staticmethod
+    def _prune(cache: Path) -> None:
+        entries = []
+        for path in cache.glob("*.pdf"):
+            with contextlib.suppress(OSError):  # another build may be pruning too
+                entries.append((path.stat().st_mtime, path))
+        entries.sort(reverse=True)
+        for _, old in entries[CACHE_KEEP:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+    def _book(self, config: MkDocsConfig, chapters: tuple[Chapter, ...]) -> Book:
+        cover = self.config.cover
+        branding = self.branding
+        coach = branding.coach
+        worksheets_plugin = config.plugins.get("worksheets")
+        worksheets: dict[str, Worksheet] = dict(getattr(worksheets_plugin, "worksheets", {}))
+        primary = branding.primary.hex if branding.primary else self._material_color(config)
+        accent = branding.accent.hex if branding.accent else primary
+        return Book(
+            title=cover.title or config.site_name,
+            subtitle=cover.subtitle or branding.subtitle or config.site_description,
+            author=cover.author or (coach.name if coach else None) or config.site_author,
+            date=cover.date or _build_month(),
+            language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
+            logo=self._logo(config, cover.logo or branding.logo),
+            primary_color=primary,
+            accent_color=accent,
+            contact=Contact(coach.name, coach.email, coach.website) if coach else Contact(),
+            client=self.config.client,
+            answers=self.answers,
+            paper_size=self.config.paper_size,
+            font_family=self.config.font_family,
+            chapters=chapters,
+            worksheets=worksheets,
+            asset_dirs=(Path(config.site_dir), Path(config.docs_dir)),
+            site_url=config.site_url or None,
+            markdown=safe_markdown(self.markdown_extensions, config.mdx_configs),
+        )
+
+    def _logo(self, config: MkDocsConfig, logo: str | None) -> Path | None:
+        if not logo:
+            return None
+        for folder in (Path(config.docs_dir), self.root):
+            if (folder / logo).is_file():
+                return (folder / logo).resolve()
+        log.warning(f"workbook: cover logo '{logo}' not found in docs_dir or beside mkdocs.yml")
+        return None
+
+    @staticmethod
+    def _material_color(config: MkDocsConfig) -> str:
+        palette = config.theme.get("palette")
+        first = palette[0] if isinstance(palette, list) and palette else palette
+        name = first.get("primary") if isinstance(first, dict) else None
+        return MATERIAL_COLORS.get(str(name), MATERIAL_COLORS["indigo"])
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` so that a concurrent build never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def _build_month() -> str:
+    """The month of the build ("May 2025"); ``SOURCE_DATE_EPOCH`` makes it reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.fromtimestamp(int(epoch), timezone.utc)
+        if epoch and epoch.isdigit()
+        else datetime.now(timezone.utc)
+    )
+    return moment.strftime("%B %Y")
+
+
+def _stable(value: Any) -> Any:
+    """``value`` in a form whose text is the same from one run to the next (for the cache key)."""
+    if isinstance(value, dict):
+        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_stable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    # other objects print their memory address: name their type instead
+    return f"{type(value).__module__}.{type(value).__qualname__}"
