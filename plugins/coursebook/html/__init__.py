@@ -2,11 +2,19 @@
 
 ``render_worksheet`` does the HTML; ``WorksheetBlockExtension`` is the Python-Markdown
 extension behind ``/// worksheet | <id>``; ``safe_markdown`` renders worksheet text
-with the site's extensions but never lets raw HTML through.
+with the site's extensions but never lets raw HTML through; ``render_workbook`` and
+``WorkbookBlockExtension`` (``/// workbook``) list every worksheet for the "My workbook" page.
 """
 
 from coursebook.html.block import WorksheetBlockExtension
 from coursebook.html.markdown_text import safe_markdown
 from coursebook.html.render import render_worksheet
+from coursebook.html.workbook import WorkbookBlockExtension, render_workbook
 
-__all__ = ["WorksheetBlockExtension", "render_worksheet", "safe_markdown"]
+__all__ = [
+    "WorkbookBlockExtension",
+    "WorksheetBlockExtension",
+    "render_workbook",
+    "render_worksheet",
+    "safe_markdown",
+]

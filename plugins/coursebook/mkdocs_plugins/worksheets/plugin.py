@@ -17,7 +17,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from coursebook.html import WorksheetBlockExtension, render_worksheet, safe_markdown
+from coursebook.html import (
+    WorkbookBlockExtension,
+    WorksheetBlockExtension,
+    render_workbook,
+    render_worksheet,
+    safe_markdown,
+)
 from coursebook.mkdocs_plugins.coach.site import CoachSite
 from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
@@ -27,6 +33,7 @@ log = get_plugin_logger(__name__)
 
 ASSET_DIR = "assets/coursebook"
 SCHEMA_URI = "schema/worksheet.schema.json"
+ANSWERS_SCHEMA_URI = "schema/answers.schema.json"
 
 
 def storage_namespace(site_name: str) -> str:
@@ -42,6 +49,8 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.worksheets_dir = Path("worksheets")
         self.root = Path(".")
         self.runtime_files: list[str] = []
+        self.current_url = ""  # the page being converted, for links from `/// workbook`
+        self.order: list[str] = []  # worksheet ids in reading order
         self.coach = CoachSite()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -60,6 +69,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         config.markdown_extensions.append(
             WorksheetBlockExtension(self.worksheets, lambda ws: render_worksheet(ws, markdown))
         )
+        config.markdown_extensions.append(WorkbookBlockExtension(self._workbook))
         runtime = package_files("coursebook.runtime")
         self.runtime_files = sorted(
             p.name for p in runtime.iterdir() if p.name.endswith((".js", ".css"))
@@ -84,11 +94,14 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             )
         schema = package_files("coursebook.model").joinpath("worksheet.schema.json").read_bytes()
         files.append(File.generated(config, SCHEMA_URI, content=schema))
+        answers = package_files("coursebook.answers").joinpath("answers.schema.json").read_bytes()
+        files.append(File.generated(config, ANSWERS_SCHEMA_URI, content=answers))
         self.coach.on_files(files, config)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.config.enabled:
+            self._locate(nav, files)
             self.coach.on_nav(nav)
         return None
 
@@ -97,6 +110,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     ) -> str | None:
         if not self.config.enabled:
             return None
+        self.current_url = page.url
         source = page.file.content_string  # whole file, so line numbers count the front matter
         display = self._display(page.file.abs_src_path)
         errors = check_references(display, source, self.worksheets)
@@ -133,7 +147,14 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             "course": config.site_name,
             "base": get_relative_url(".", page.url),
             "worksheets": {
-                ws.id: {"title": ws.title, "version": ws.version, "url": self.page_urls.get(ws.id)}
+                ws.id: {
+                    "title": ws.title,
+                    "version": ws.version,
+                    "url": self.page_urls.get(ws.id),
+                    # for progress and renamed-field migration on pages without the form
+                    "fields": [f.id for f in ws.fields],
+                    "renamed": {old: f.id for f in ws.fields for old in f.renamed_from},
+                }
                 for ws in self.worksheets.values()
             },
         }
@@ -146,6 +167,24 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         if self.config.enabled:
             server.watch(str(self.worksheets_dir))
         return server
+
+    def _locate(self, nav: Navigation, files: Files) -> None:
+        # every page's worksheets are known before any page is converted, so the
+        # `/// workbook` list can link to pages that come after it
+        pages = [p.file for p in nav.pages]
+        pages += [f for f in files.documentation_pages() if f not in pages]
+        for file in pages:
+            for ref in find_references(file.content_string):
+                if ref.worksheet_id in self.worksheets:
+                    self.page_urls.setdefault(ref.worksheet_id, file.url)
+        self.order = list(self.page_urls) + sorted(set(self.worksheets) - set(self.page_urls))
+
+    def _workbook(self) -> str:
+        links = {
+            ws_id: f"{get_relative_url(url, self.current_url)}#cb-{ws_id}"
+            for ws_id, url in self.page_urls.items()
+        }
+        return render_workbook((self.worksheets[i] for i in self.order), links)
 
     def _display(self, path: str | None) -> str:
         if path is None:
