@@ -22,6 +22,17 @@ import weasyprint
 from mkdocs.__main__ import cli
 
 Timings = dict[str, float]
+STAGES = ("book_html", "prepare_job", "run_job", "build_pdfs", "build_pdf")
+"""Functions of ``coursebook.pdf.build`` to time, wherever they are called from."""
+
+
+def patch_everywhere(original: Any, wrapper: Any) -> None:
+    """Replace ``original`` by ``wrapper`` in every loaded coursebook module that holds it."""
+    for name, module in list(sys.modules.items()):
+        if name == "coursebook" or name.startswith("coursebook."):
+            for attr, value in list(vars(module).items()):
+                if value is original:
+                    setattr(module, attr, wrapper)
 
 
 def timed(timings: Timings, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,11 +82,12 @@ def main() -> None:
     weasyprint.Document.write_pdf = options  # type: ignore[method-assign]
     weasyprint.HTML.render = timed(timings, "layout", weasyprint.HTML.render)  # type: ignore[method-assign]
     weasyprint.Document.write_pdf = timed(timings, "write_pdf", weasyprint.Document.write_pdf)  # type: ignore[method-assign]
-    pdf_build.book_html = timed(timings, "book_html", pdf_build.book_html)
-    import coursebook.mkdocs_plugins.workbook.plugin as plugin
+    import coursebook.mkdocs_plugins.workbook.plugin  # noqa: F401  (loads every module it uses)
 
-    # the plugin calls build_pdf by the name it imported
-    plugin.build_pdf = timed(timings, "build_pdf", plugin.build_pdf)
+    for name in STAGES:
+        original = getattr(pdf_build, name, None)
+        if original is not None:
+            patch_everywhere(original, timed(timings, name, original))
     start = time.perf_counter()
     cli.main(args=mkdocs_args, standalone_mode=False)
     timings["mkdocs"] = time.perf_counter() - start

@@ -1,4 +1,4 @@
-"""mkdocs-to-pdf, in a virtualenv of its own, on the same synthetic site as our workbook plugin."""
+"""mkdocs-to-pdf in a virtualenv of its own (never a dependency of ours), with this checkout's plugins."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from course import ROOT
-from generate import Course, write_config
-from measure import Sample, median, mkdocs_build, rmtree, version
+from measure import rmtree, version
 
 TO_PDF = "mkdocs-to-pdf"
-OUTPUT = "to-pdf/document.pdf"
 
 
 def default_venv() -> Path:
@@ -75,81 +72,3 @@ def venv_version(python: Path, dist: str) -> str:
     code = f"from importlib.metadata import version; print(version({dist!r}))"
     out = subprocess.run([str(python), "-c", code], capture_output=True, text=True)
     return out.stdout.strip() or "unknown"
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Our workbook plugin and mkdocs-to-pdf on one site; each also timed with no PDF plugin."""
-
-    pages: int
-    ours: list[Sample]
-    ours_base: list[Sample]
-    theirs: list[Sample]
-    theirs_base: list[Sample]
-    our_bytes: int
-    their_bytes: int
-
-    @staticmethod
-    def _mid(samples: list[Sample]) -> float:
-        return median([s.seconds for s in samples])
-
-    @property
-    def our_pdf_seconds(self) -> float:
-        """The PDF step alone: build with the plugin minus build without it (medians)."""
-        return self._mid(self.ours) - self._mid(self.ours_base)
-
-    @property
-    def their_pdf_seconds(self) -> float:
-        """mkdocs-to-pdf's step alone, the same way."""
-        return self._mid(self.theirs) - self._mid(self.theirs_base)
-
-    @property
-    def step_ratio(self) -> float:
-        """How many times faster our PDF step is."""
-        return self.their_pdf_seconds / self.our_pdf_seconds
-
-    @property
-    def build_ratio(self) -> float:
-        """How many times faster the whole ``mkdocs build`` with our PDF is."""
-        return self._mid(self.theirs) / self._mid(self.ours)
-
-    @property
-    def size_ratio(self) -> float:
-        """Their PDF's size over ours."""
-        return self.their_bytes / self.our_bytes
-
-
-def compare(course: Course, work: Path, python: Path, runs: int, workbook_pdf: str) -> Comparison:
-    """Time ``runs`` builds of each config, interleaved, and compare the PDFs they write."""
-    base = write_config(course, "bench-base.yml", ["search", "worksheets"], course.root.name)
-    ours = write_config(
-        course,
-        "bench-ours.yml",
-        ["search", "worksheets", {"workbook": {"variants": ["fillable"]}}],
-        course.root.name,
-    )
-    theirs = write_config(
-        course,
-        "bench-to-pdf.yml",
-        ["search", "worksheets", {"to-pdf": {"output_path": OUTPUT}}],
-        course.root.name,
-    )
-    site = work / f"compare-site-{len(course.pages)}"
-    samples: dict[str, list[Sample]] = {
-        "ours": [],
-        "ours_base": [],
-        "theirs": [],
-        "theirs_base": [],
-    }
-    # untimed warm-up of both environments
-    mkdocs_build(base, site)
-    mkdocs_build(base, site, python)
-    for _ in range(runs):
-        samples["ours_base"].append(mkdocs_build(base, site))
-        rmtree(course.root / ".cache")  # mkdocs-to-pdf has no cache: compare cold builds
-        samples["ours"].append(mkdocs_build(ours, site))
-        our_bytes = (site / workbook_pdf).stat().st_size
-        samples["theirs_base"].append(mkdocs_build(base, site, python))
-        samples["theirs"].append(mkdocs_build(theirs, site, python))
-        their_bytes = (site / OUTPUT).stat().st_size
-    return Comparison(len(course.pages), our_bytes=our_bytes, their_bytes=their_bytes, **samples)

@@ -1,0 +1,317 @@
+"""Run the whole benchmark: ``python benchmarks/run.py`` (full) or ``--quick`` (under two minutes)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from browser import CHROMIUM, loaded_by_page, measure_browser, runtime_sizes
+from builds import BuildOverhead, build_overhead
+from course import plugin_available
+from measure import Sample, machine, median
+from pdfbench import SizeResult, default_pdf_sizes, measure_size, pdf_pages
+from topdf import TO_PDF, default_venv, ensure_venv, venv_version
+
+HERE = Path(__file__).resolve().parent
+RESULTS_MD = HERE / "RESULTS.md"
+RESULTS_JSON = HERE / "results.json"
+
+TARGETS = {
+    "warm": 1.15,
+    "pipeline": 1.2,
+    "to_pdf": 2.0,
+    "flat": 1.3,
+    "memory_mb": 600.0,
+    "runtime_bytes": 10_000,
+    "restore_ms": 16.0,
+}
+
+
+def _spread(samples: list[Sample]) -> dict[str, float]:
+    secs = [s.seconds for s in samples]
+    return {"median": median(secs), "min": min(secs), "max": max(secs)}
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    return {"median": median(values), "min": min(values), "max": max(values), "runs": len(values)}
+
+
+def summarize_build(b: BuildOverhead, site: Path) -> dict[str, Any]:
+    """Medians, ranges and ratios of the build-overhead runs."""
+    variants = []
+    for name, samples in (
+        ("without our plugins", b.without),
+        ("with them, cold (empty `.cache`)", b.cold),
+        ("with them, warm (cache hit)", b.warm),
+    ):
+        row = {"name": name, **_spread(samples)}
+        row["peak_mb"] = median([s.peak_bytes for s in samples]) / 1e6
+        row["ratio"] = None if samples is b.without else b.ratio(samples)
+        variants.append(row)
+    pdfs = default_pdf_sizes(site)
+    out: dict[str, Any] = {"plugins": list(b.plugins), "runs": len(b.without), "variants": variants}
+    out["pdfs"] = pdfs
+    if (site / "workbook.pdf").is_file():
+        out["pdf_pages"] = pdf_pages(site / "workbook.pdf")
+    return out
+
+
+def summarize_size(s: SizeResult) -> dict[str, Any]:
+    """One course size as plain numbers."""
+    return {
+        "pages": s.pages,
+        "worksheets": s.worksheets,
+        "runs": len(s.ours),
+        "pdf_pages": s.pdf_pages,
+        "pdf_bytes": s.pdf_bytes,
+        "pdf_seconds": s.pdf_seconds,
+        "per_page": s.per_page,
+        "peak_mb": s.peak_mib * 2**20 / 1e6,
+        "alone_seconds": s.alone_seconds,
+        "alone_peak_mb": median(s.alone_peak) / 1e6,
+        "overhead": s.overhead,
+        "stages": {
+            k: s.stage(k) for k in ("book_html", "layout", "write_pdf", "build_pdf", "mkdocs")
+        },
+        "with_seconds": [x.seconds for x in s.ours],
+        "without_seconds": [x.seconds for x in s.base],
+        "alone_runs": s.alone,
+    }
+
+
+def summarize_to_pdf(s: SizeResult, version: str) -> dict[str, Any]:
+    """Ours against mkdocs-to-pdf at one size."""
+    return {
+        "version": version,
+        "pages": s.pages,
+        "ours_build": s.mid(s.ours),
+        "their_build": s.mid(s.theirs),
+        "ours_pdf": s.pdf_seconds,
+        "their_pdf": s.their_pdf_seconds,
+        "step_ratio": s.their_pdf_seconds / s.pdf_seconds,
+        "build_ratio": s.mid(s.theirs) / s.mid(s.ours),
+        "our_bytes": s.pdf_bytes,
+        "their_bytes": s.their_bytes,
+        "size_ratio": s.their_bytes / s.pdf_bytes,
+        "our_pages": s.pdf_pages,
+        "their_pages": s.their_pages,
+        "runs": len(s.theirs),
+        "their_runs": [x.seconds for x in s.theirs],
+        "their_base_runs": [x.seconds for x in s.theirs_base],
+    }
+
+
+def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of issue 7 with the measured value and whether it is met (None: not measured)."""
+    out = []
+
+    def add(what: str, value: str, met: bool | None) -> None:
+        out.append({"what": what, "value": value, "met": met})
+
+    b = r.get("build")
+    warm = b["variants"][2]["ratio"] if b and len(b["plugins"]) else None
+    add(
+        f"warm build overhead ≤ {TARGETS['warm']}\u00d7",
+        f"{warm:.2f}\u00d7" if warm else "—",
+        None if warm is None else warm <= TARGETS["warm"],
+    )
+    sizes = (r.get("pdf") or {}).get("sizes") or []
+    if sizes:
+        worst = max(sizes, key=lambda s: s["overhead"])
+        add(
+            f"PDF pipeline ≤ {TARGETS['pipeline']}\u00d7 WeasyPrint alone (at every N)",
+            ", ".join(f"N={s['pages']}: {s['overhead']:.2f}\u00d7" for s in sizes),
+            worst["overhead"] <= TARGETS["pipeline"],
+        )
+    else:
+        add(f"PDF pipeline ≤ {TARGETS['pipeline']}\u00d7 WeasyPrint alone", "—", None)
+    c = r.get("to_pdf")
+    add(
+        f"≥ {TARGETS['to_pdf']:.0f}\u00d7 faster than mkdocs-to-pdf (PDF step)",
+        f"{c['step_ratio']:.2f}\u00d7 at N={c['pages']} (whole build {c['build_ratio']:.2f}\u00d7)"
+        if c
+        else "—",
+        None if not c else c["step_ratio"] >= TARGETS["to_pdf"],
+    )
+    if len(sizes) >= 2:
+        first, last = sizes[0], sizes[-1]
+        flat = last["per_page"] / first["per_page"]
+        add(
+            f"flat time per page: N={last['pages']} ≤ {TARGETS['flat']}\u00d7 N={first['pages']}",
+            f"{flat:.2f}\u00d7 ({first['per_page']:.3f} → {last['per_page']:.3f} s/page)",
+            flat <= TARGETS["flat"],
+        )
+        add(
+            f"peak memory < {TARGETS['memory_mb']:.0f} MB at N={last['pages']}",
+            f"{last['peak_mb']:.0f} MB",
+            last["peak_mb"] < TARGETS["memory_mb"],
+        )
+    else:
+        add(f"flat time per page (≤ {TARGETS['flat']}\u00d7)", "—", None)
+        add(f"peak memory < {TARGETS['memory_mb']:.0f} MB", "—", None)
+    w = r.get("browser")
+    add(
+        f"runtime ≤ 10 KB gzipped ({TARGETS['runtime_bytes']:,} bytes, what a page loads)",
+        f"{w['loaded_gz']:,} bytes" if w else "—",
+        None if not w else w["loaded_gz"] <= TARGETS["runtime_bytes"],
+    )
+    restore = (w or {}).get("restore", {}).get("100")
+    add(
+        f"restore 100 fields < {TARGETS['restore_ms']:.0f} ms",
+        f"{restore['median']:.1f} ms" if restore else "—",
+        None if not restore else restore["median"] < TARGETS["restore_ms"],
+    )
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse options, run every part, write RESULTS.md and results.json."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and few runs (< 2 min)")
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs per figure (default 5, quick 2)"
+    )
+    parser.add_argument(
+        "--pdf-runs", type=int, default=None, help="runs per PDF size (default 3, quick 2)"
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=None, help="course sizes N (default 10 50 200)"
+    )
+    parser.add_argument(
+        "--compare-at", type=int, default=None, help="N for mkdocs-to-pdf (default 50)"
+    )
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["build", "pdf", "to-pdf", "browser"]
+    )
+    parser.add_argument(
+        "--venv", type=Path, default=default_venv(), help="mkdocs-to-pdf's virtualenv"
+    )
+    parser.add_argument("--fresh-venv", action="store_true", help="recreate that virtualenv")
+    parser.add_argument("--write", action="store_true", help="write RESULTS.md even after --quick")
+    parser.add_argument("--keep-work", action="store_true", help="keep the scratch folder")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    runs = args.runs or (2 if quick else 5)
+    pdf_runs = args.pdf_runs or (2 if quick else 3)
+    sizes = args.sizes or ([2, 6] if quick else [10, 50, 200])
+    compare_at = args.compare_at or sizes[0 if quick else min(1, len(sizes) - 1)]
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="coursebook-bench-"))
+    results: dict[str, Any] = {
+        "mode": "quick" if quick else "full",
+        "command": "`python benchmarks/run.py"
+        + (" " + " ".join(argv or sys.argv[1:]) if (argv or sys.argv[1:]) else "")
+        + "`",
+        "machine": machine(CHROMIUM),
+        "missing": [],
+    }
+    missing: list[str] = results["missing"]
+
+    def part(name: str, label: str) -> bool:
+        if name in args.skip:
+            missing.append(f"{label}: skipped (`--skip {name}`)")
+            return False
+        print(f"[{time.perf_counter() - started:6.0f} s] {label} ...", flush=True)
+        return True
+
+    def failed(label: str) -> None:
+        traceback.print_exc()
+        missing.append(
+            f"{label}: failed ({sys.exc_info()[1].__class__.__name__}); see the run's output"
+        )
+
+    workbook = plugin_available("workbook")
+    if not workbook:
+        missing.append("every PDF figure: the `workbook` MkDocs plugin is not installed yet")
+    try:
+        default_site = work / "default-site"
+        if part("build", "build overhead of the default course"):
+            try:
+                b = build_overhead(work, runs)
+                results["build"] = summarize_build(b, default_site)
+            except Exception:
+                failed("build overhead")
+        if workbook and part("pdf", f"PDF at N = {', '.join(map(str, sizes))}"):
+            their_python = None
+            version = ""
+            if "to-pdf" not in args.skip:
+                try:
+                    their_python = ensure_venv(args.venv, args.fresh_venv)
+                    version = venv_version(their_python, TO_PDF)
+                except Exception:
+                    failed("mkdocs-to-pdf virtualenv")
+            else:
+                missing.append("mkdocs-to-pdf comparison: skipped (`--skip to-pdf`)")
+            done = []
+            for n in sizes:
+                print(f"    N = {n}", flush=True)
+                try:
+                    s = measure_size(work, n, pdf_runs, their_python if n == compare_at else None)
+                except Exception:
+                    failed(f"PDF at N = {n}")
+                    continue
+                done.append(summarize_size(s))
+                if s.theirs:
+                    results["to_pdf"] = summarize_to_pdf(s, version)
+            results["pdf"] = {"sizes": done}
+        if part("browser", "browser runtime"):
+            try:
+                if not (default_site / "index.html").exists():
+                    from course import ROOT
+                    from measure import mkdocs_build
+
+                    mkdocs_build(ROOT / "mkdocs.yml", default_site)
+                files = runtime_sizes()
+                loaded = loaded_by_page(default_site / "index.html")
+                sizes_loaded = {}
+                for name in loaded:
+                    data = (default_site / "assets" / "coursebook" / name).read_bytes()
+                    from browser import gzipped
+
+                    sizes_loaded[name] = (len(data), gzipped(data))
+                files.update({k: v for k, v in sizes_loaded.items() if k not in files})
+                br = measure_browser(
+                    work, default_site, (100, 1000), runs if quick else max(runs, 9)
+                )
+                results["browser"] = {
+                    "files": files,
+                    "loaded": loaded,
+                    "loaded_gz": sum(gz for _, gz in sizes_loaded.values()),
+                    "all_gz": sum(gz for _, gz in runtime_sizes().values()),
+                    "restore": {str(n): _stats(v) for n, v in br.restore.items()},
+                    "restored_fields": br.restored_fields,
+                    "export": _stats(br.export) if br.export else None,
+                    "import": _stats(br.imports) if br.imports else None,
+                    "export_bytes": br.export_bytes,
+                    "export_worksheets": br.export_worksheets,
+                }
+            except Exception:
+                failed("browser runtime")
+    finally:
+        if args.keep_work:
+            print(f"scratch folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    results["targets"] = targets(results)
+    results["seconds"] = time.perf_counter() - started
+    from report import render, write
+
+    print(render(results))
+    if not quick or args.write:
+        write(RESULTS_MD, results)
+        RESULTS_JSON.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+        print(f"wrote {RESULTS_MD.name} and {RESULTS_JSON.name}")
+    print(f"benchmark took {results['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
