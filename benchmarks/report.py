@@ -92,19 +92,22 @@ def render(r: dict[str, Any]) -> str:
         head = ["N", "worksheets", "PDF pages", "PDF MB", "PDF s", "s / page", "peak MB",
                 "WeasyPrint alone s", "ours / alone", "runs"]  # fmt: skip
         out += _table(head, rows)
-        rows = [
-            [
-                s["pages"],
-                *(
-                    _s(s["stages"].get(k), 2)
-                    for k in ("book_html", "layout", "write_pdf", "build_pdf", "mkdocs")
-                ),
-            ]
-            for s in p["sizes"]
+        names = {
+            "book_html": "our HTML (`book_html`)",
+            "prepare_job": "`prepare_job` (HTML + field values)",
+            "layout": "WeasyPrint layout",
+            "write_pdf": "WeasyPrint write + our finisher",
+            "run_job": "`run_job` (layout + write)",
+            "build_pdfs": "`build_pdfs` total",
+            "mkdocs": "whole `mkdocs build`",
+        }
+        keys = [k for k in names if any(k in s["stages"] for s in p["sizes"])]
+        rows = [[s["pages"], *(_s(s["stages"].get(k), 2) for k in keys)] for s in p["sizes"]]
+        out += [
+            "Where the time goes inside the build (median seconds, timed by `pdf_probe.py`):",
+            "",
         ]
-        out += ["Where the time goes inside the build (median seconds):", ""]
-        out += _table(["N", "our HTML (`book_html`)", "WeasyPrint layout", "WeasyPrint write + our finisher",
-                       "`build_pdf` total", "whole `mkdocs build`"], rows)  # fmt: skip
+        out += _table(["N", *(names[k] for k in keys)], rows)
 
     c = r.get("to_pdf")
     if c:

@@ -78,9 +78,7 @@ def summarize_size(s: SizeResult) -> dict[str, Any]:
         "alone_seconds": s.alone_seconds,
         "alone_peak_mb": median(s.alone_peak) / 1e6,
         "overhead": s.overhead,
-        "stages": {
-            k: s.stage(k) for k in ("book_html", "layout", "write_pdf", "build_pdf", "mkdocs")
-        },
+        "stages": {k: s.stage(k) for k in sorted({k for st in s.stages for k in st})},
         "with_seconds": [x.seconds for x in s.ours],
         "without_seconds": [x.seconds for x in s.base],
         "alone_runs": s.alone,
