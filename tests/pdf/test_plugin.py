@@ -1,0 +1,207 @@
+"""The ``workbook`` plugin in real builds: links, the cache, serve, and personalised workbooks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from coursebook.answers import new_answers
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from pypdf import PdfReader
+
+from tests.pdf.conftest import PDFSITE, Course, build_verbose, copy_project, set_workbook_options
+
+DOWNLOAD = re.compile(r'<p class="cb-workbook-download">(.*?)</p>', re.S)
+
+
+def html_pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if p.name != "404.html"]
+
+
+def test_every_page_links_both_pdfs(any_course: Course) -> None:
+    pages = html_pages(any_course.site)
+    assert len(pages) >= 3
+    for page in pages:
+        block = DOWNLOAD.search(page.read_text(encoding="utf-8"))
+        assert block, f"{page} has no workbook download links"
+        hrefs = re.findall(r'<a href="([^"]+)" download>', block.group(1))
+        assert len(hrefs) == 2
+        base = page.relative_to(any_course.site).as_posix()
+        targets = {urljoin(f"http://site.invalid/{base}", h) for h in hrefs}
+        # relative links, so they work under any base URL and from any folder
+        assert all(not h.startswith(("/", "http")) for h in hrefs)
+        assert targets == {
+            "http://site.invalid/workbook.pdf",
+            "http://site.invalid/workbook-print.pdf",
+        }
+
+
+def test_warm_rebuild_reuses_the_cached_pdfs(pdfsite: Course, tmp_path: Path) -> None:
+    assert "building the fillable and print PDF" in pdfsite.log
+    cache = pdfsite.project / ".cache" / "plugin" / "workbook"
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}
+    assert len(before) == 2
+    again = build_verbose(pdfsite.project / "mkdocs.yml", tmp_path / "site")
+    assert again.returncode == 0, again.log
+    assert "fillable PDF unchanged, reused from the cache" in again.log
+    assert "print PDF unchanged, reused from the cache" in again.log
+    assert "building the" not in again.log
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")} == before
+    for name in ("workbook.pdf", "workbook-print.pdf"):
+        assert (tmp_path / "site" / name).read_bytes() == (pdfsite.site / name).read_bytes()
+
+
+def test_a_changed_page_or_image_rebuilds(tmp_path: Path) -> None:
+    project = copy_project(PDFSITE, tmp_path / "project")
+    config = project / "mkdocs.yml"
+    set_workbook_options(config, variants=["print"])
+    first = build_verbose(config, tmp_path / "one")
+    assert first.returncode == 0, first.log
+    assert "building the print PDF" in first.log
+    page = project / "docs" / "more" / "deep.md"
+    page.write_text(page.read_text() + "\nA sentence added later.\n")
+    second = build_verbose(config, tmp_path / "two")
+    assert "building the print PDF" in second.log
+    text = "".join(
+        p.extract_text() for p in PdfReader(tmp_path / "two" / "workbook-print.pdf").pages
+    )
+    assert "A sentence added later." in text
+    image = project / "docs" / "images" / "chart.png"
+    image.write_bytes(image.read_bytes() + b"\0")  # same picture, different bytes
+    third = build_verbose(config, tmp_path / "three")
+    assert "building the print PDF" in third.log
+    # variants: only the print PDF exists, and the pages link only to it
+    assert not (tmp_path / "three" / "workbook.pdf").exists()
+    block = DOWNLOAD.search((tmp_path / "three" / "index.html").read_text())
+    assert block and "workbook-print.pdf" in block.group(1) and "workbook.pdf" not in block.group(1)
+
+
+def test_serve_skips_the_pdfs_unless_asked(tmp_path: Path) -> None:
+    project = copy_project(PDFSITE, tmp_path / "project")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    assert not (tmp_path / "served" / "workbook.pdf").exists()
+    assert "cb-workbook-download" not in (tmp_path / "served" / "index.html").read_text()
+
+    set_workbook_options(project / "mkdocs.yml", build_on_serve=True, variants=["print"])
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "served2"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    assert (tmp_path / "served2" / "workbook-print.pdf").is_file()
+
+
+ANSWERS = {
+    "name": "Ada Lovelace",
+    "story": "I started in nursing.\nNow I want product work.",
+    "industries": ["health tech", "", "insurance"],
+    "sources": ["LinkedIn Learning", "alumni"],
+    "stance": "In a hurry",
+    "confidence": 3,
+    "deadline": "2025-06-30",
+    "log": [
+        {"who": "Grace", "when": "2025-05-02", "notes": "Met for coffee", "thanked": True},
+        {"who": "Linus", "when": "", "notes": "", "thanked": False},
+        {"who": "Ken", "when": "", "notes": "", "thanked": False},
+        {
+            "who": "Barbara",
+            "when": "",
+            "notes": "Fourth row: more than the PDF has",
+            "thanked": True,
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def personal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture course built for one client with her answers, on Letter paper."""
+    root = tmp_path_factory.mktemp("personal")
+    project = copy_project(PDFSITE, root / "project")
+    answers = new_answers(
+        "pdf-fixture-course",
+        {"practice": {"version": 1, "updated": None, "values": ANSWERS}},
+    )
+    (project / "ada.json").write_text(json.dumps(answers), encoding="utf-8")
+    set_workbook_options(
+        project / "mkdocs.yml", client="Ada Lovelace", answers="ada.json", paper_size="Letter"
+    )
+    built = build_verbose(project / "mkdocs.yml", root / "site")
+    assert built.returncode == 0, built.log
+    return root / "site"
+
+
+def test_answers_are_prefilled_and_still_fields(personal: Path) -> None:
+    fields = PdfReader(personal / "workbook.pdf").get_fields() or {}
+    values = {name: field.get("/V") for name, field in fields.items()}
+    assert values["practice:name"] == "Ada Lovelace"
+    assert values["practice:story"] == "I started in nursing.\nNow I want product work."
+    assert values["practice:industries:1"] == "health tech"
+    assert values["practice:industries:2"] == ""
+    assert values["practice:industries:3"] == "insurance"
+    assert values["practice:sources:1"] == "/on"
+    assert values["practice:sources:2"] == "/on"
+    assert values["practice:stance"] == "/In a hurry"
+    assert values["practice:confidence"] == "/3"
+    assert values["practice:deadline"] == "2025-06-30"
+    assert values["practice:log:1:thanked"] == "/on"
+    assert values["practice:log:2:thanked"] == "/Off"
+    # room for every answer: the table grew a fourth row
+    assert values["practice:log:4:notes"] == "Fourth row: more than the PDF has"
+    assert values["practice:log:4:thanked"] == "/on"
+
+
+def test_print_variant_typesets_the_answers(personal: Path) -> None:
+    reader = PdfReader(personal / "workbook-print.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for answer in (
+        "Ada Lovelace",
+        "I started in nursing.",
+        "Now I want product work.",
+        "health tech",
+        "insurance",
+        "2025-06-30",
+        "Met for coffee",
+        "Fourth row: more than the PDF has",
+    ):
+        assert answer in text
+    assert "Prepared for Ada Lovelace" in reader.pages[0].extract_text()
+
+
+def test_client_name_on_both_covers_and_letter_paper(personal: Path) -> None:
+    for name in ("workbook.pdf", "workbook-print.pdf"):
+        reader = PdfReader(personal / name)
+        assert "Prepared for Ada Lovelace" in reader.pages[0].extract_text()
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_answers_the_workbook_cannot_place_are_reported(tmp_path: Path) -> None:
+    project = copy_project(PDFSITE, tmp_path / "project")
+    answers = new_answers(
+        "pdf-fixture-course",
+        {
+            "practice": {"version": 1, "updated": None, "values": {"gone": "x", "name": "Ada"}},
+            "retired-sheet": {"version": 1, "updated": None, "values": {"a": "b"}},
+        },
+    )
+    (project / "old.json").write_text(json.dumps(answers), encoding="utf-8")
+    set_workbook_options(project / "mkdocs.yml", answers="old.json", variants=["print"])
+    built = build_verbose(project / "mkdocs.yml", tmp_path / "site", strict=False)
+    assert built.returncode == 0, built.log
+    assert "field 'gone' of worksheet 'practice'" in built.log
+    assert "worksheet 'retired-sheet'" in built.log
+    assert len(built.warnings) == 2
+
+
+def test_a_broken_answers_file_stops_the_build_with_its_name(tmp_path: Path) -> None:
+    project = copy_project(PDFSITE, tmp_path / "project")
+    (project / "bad.json").write_text('{"format": "coursebook-answers",\n  "version": 1,,}')
+    set_workbook_options(project / "mkdocs.yml", answers="bad.json")
+    built = build_verbose(project / "mkdocs.yml", tmp_path / "site")
+    assert built.returncode != 0
+    assert "bad.json:2:" in built.log

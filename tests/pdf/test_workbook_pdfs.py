@@ -1,0 +1,290 @@
+"""Both workbook PDFs of both courses, read back with pypdf and rendered with poppler."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from coursebook.answers.fields import from_pdf_fields, pdf_field_names
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import Destination
+
+from tests.pdf.conftest import Course
+
+MULTILINE = 1 << 12
+RADIO = 1 << 15
+
+
+def expected_fields(course: Course) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for worksheet in course.worksheets.values():
+        names.update(pdf_field_names(worksheet))
+    return names
+
+
+def kind(field: Any) -> str:
+    flags = int(field.get("/Ff", 0))
+    if field.get("/FT") == "/Tx":
+        return "multiline" if flags & MULTILINE else "text"
+    if field.get("/FT") == "/Btn":
+        return "radio" if flags & RADIO else "checkbox"
+    return str(field.get("/FT"))
+
+
+def top_outline(reader: PdfReader) -> list[str]:
+    return [item.title for item in reader.outline if isinstance(item, Destination)]
+
+
+def page_of(reader: PdfReader, text: str) -> int:
+    for number, page in enumerate(reader.pages):
+        if text in page.extract_text():
+            return number
+    raise AssertionError(f"no page shows {text!r}")
+
+
+def render(pdf: Path, page: int, tmp_path: Path) -> Image.Image:
+    """One page as pixels, by poppler's pdftoppm (page counts from 0)."""
+    stem = tmp_path / f"{pdf.stem}-{page}"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", str(page + 1), "-l", str(page + 1), pdf, stem],
+        check=True,
+    )
+    (png,) = tmp_path.glob(f"{stem.name}*.png")
+    return Image.open(png).convert("L")
+
+
+def ink(image: Image.Image) -> float:
+    """Share of pixels that are not white."""
+    histogram = image.histogram()
+    return 1 - sum(histogram[245:]) / sum(histogram)
+
+
+def test_both_pdfs_exist_with_pages(any_course: Course) -> None:
+    for reader in (any_course.fillable, any_course.printable):
+        assert len(reader.pages) > 2  # cover, contents, chapters
+
+
+def test_default_fillable_pdf_stays_small(course: Course) -> None:
+    assert (course.site / "workbook.pdf").stat().st_size < 1_500_000
+
+
+def test_outline_is_the_nav_chapters(any_course: Course) -> None:
+    assert any_course.chapters, "the course has chapters"
+    assert top_outline(any_course.fillable) == any_course.chapters
+    assert top_outline(any_course.printable) == any_course.chapters
+
+
+def test_every_worksheet_field_is_an_acroform_field(any_course: Course) -> None:
+    fields = any_course.fillable.get_fields() or {}
+    expected = expected_fields(any_course)
+    assert expected, "the course has worksheets"
+    assert {name: kind(fields[name]) for name in fields} == expected
+
+
+def test_radio_groups_are_one_field_with_kids(any_course: Course) -> None:
+    fields = any_course.fillable.get_fields() or {}
+    radios = [f for f in fields.values() if kind(f) == "radio"]
+    assert radios
+    for field in radios:
+        kids = [k.get_object() for k in field["/Kids"]]
+        assert len(kids) >= 2
+        assert all("/T" not in kid for kid in kids)
+    # the widgets used to appear a second time as "<group>.<group>"
+    assert not any("." in name for name in fields)
+
+
+def test_radio_states_are_the_option_values(pdfsite: Course) -> None:
+    fields = pdfsite.fillable.get_fields() or {}
+    assert fields["practice:stance"]["/_States_"] == ["/Curious", "/In a hurry"]
+    assert fields["practice:confidence"]["/_States_"] == ["/1", "/2", "/3", "/4", "/5"]
+
+
+def test_text_fields_say_which_row_and_column(pdfsite: Course) -> None:
+    fields = pdfsite.fillable.get_fields() or {}
+    assert fields["practice:log:2:notes"]["/TU"] == "Conversation 2: Notes"
+    assert fields["practice:industries:3"]["/TU"] == "Industry 3"
+
+
+def test_filled_with_pypdf_and_read_back(pdfsite: Course, tmp_path: Path) -> None:
+    writer = PdfWriter(clone_from=pdfsite.site / "workbook.pdf")
+    typed = {
+        "practice:name": "Ada Lovelace",
+        "practice:story": "First line\nSecond line",
+        "practice:stance": "/In a hurry",
+        "practice:confidence": "/4",
+        "practice:sources:2": "/on",
+        "practice:log:1:who": "Grace",
+        "practice:log:1:thanked": "/on",
+    }
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, typed, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    fields = PdfReader(io.BytesIO(out.getvalue())).get_fields() or {}
+    assert {name: fields[name].get("/V") for name in typed} == typed
+    read: dict[str, str | bool | None] = {}
+    for name, field in fields.items():
+        value = field.get("/V")
+        if kind(field) == "checkbox":
+            read[name] = value == "/on"
+        elif kind(field) == "radio":
+            read[name] = str(value)[1:] if value and value != "/Off" else None
+        else:
+            read[name] = str(value) if value else ""
+    assert from_pdf_fields(pdfsite.worksheets["practice"], read) == {
+        "name": "Ada Lovelace",
+        "story": "First line\nSecond line",
+        "stance": "In a hurry",
+        "confidence": 4,
+        "sources": ["alumni"],
+        "log": [{"who": "Grace", "when": "", "notes": "", "thanked": True}],
+    }
+
+
+def test_internal_links_resolve_to_pages(any_course: Course) -> None:
+    reader = any_course.fillable
+    destinations = reader.named_destinations
+    internal = 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            if link.get("/Subtype") != "/Link" or "/Dest" not in link:
+                continue
+            name = str(link["/Dest"])
+            assert name in destinations, f"link to {name} goes nowhere"
+            assert reader.get_destination_page_number(destinations[name]) >= 0
+            internal += 1
+    assert internal > len(any_course.chapters)  # at least the contents entries
+
+
+def link_targets(reader: PdfReader, page: int) -> list[str]:
+    targets = []
+    for annotation in reader.pages[page].get("/Annots") or []:
+        link = annotation.get_object()
+        if "/Dest" in link:
+            targets.append(str(link["/Dest"]))
+        elif "/A" in link and "/URI" in link["/A"]:
+            targets.append(str(link["/A"]["/URI"]))
+    return targets
+
+
+def test_cross_page_links_land_on_their_heading(pdfsite: Course) -> None:
+    reader = pdfsite.fillable
+    welcome = page_of(reader, "This page has the parts")
+    targets = link_targets(reader, welcome)
+    assert "https://example.com/reference" in targets  # external links stay clickable
+    heading = next(t for t in targets if t.endswith("the-practice-worksheet"))
+    goal = reader.get_destination_page_number(reader.named_destinations[heading])
+    assert goal == page_of(reader, "The practice worksheet")
+    # from a page in a subfolder (../index.md#...) back to the first chapter
+    deep = page_of(reader, "This page lives in a subfolder")
+    back = next(t for t in link_targets(reader, deep) if t.startswith("c1"))
+    assert reader.get_destination_page_number(reader.named_destinations[back]) == welcome
+
+
+def test_print_pdf_is_tagged_and_has_no_fields(any_course: Course) -> None:
+    reader = any_course.printable
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en"
+    assert "/AcroForm" not in catalog
+    assert not reader.get_fields()
+
+
+def test_metadata_names_the_course(any_course: Course) -> None:
+    for reader in (any_course.fillable, any_course.printable):
+        meta = reader.metadata
+        assert meta is not None
+        assert meta.title and meta.title in reader.pages[0].extract_text()
+        assert meta.author
+        assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_pdfsite_metadata(pdfsite: Course) -> None:
+    meta = pdfsite.fillable.metadata
+    assert meta is not None
+    assert (meta.title, meta.author) == ("PDF Fixture Course", "Test Author")
+
+
+def test_contents_lists_chapters_with_page_numbers(pdfsite: Course) -> None:
+    contents = pdfsite.printable.pages[1].extract_text()
+    for title, number in (("Welcome", 3), ("Practice sheet", 4)):
+        assert any(
+            line.startswith(title) and line.rstrip().endswith(str(number))
+            for line in contents.splitlines()
+        ), contents
+
+
+def test_running_header_and_page_numbers(pdfsite: Course) -> None:
+    reader = pdfsite.fillable
+    last = len(reader.pages) - 1
+    second_page_of_sheet = page_of(reader, "How confident are you?")
+    text = reader.pages[second_page_of_sheet].extract_text()
+    assert "Practice sheet" in text  # the running header
+    assert str(second_page_of_sheet + 1) in text.split()
+    assert str(last + 1) in reader.pages[last].extract_text().split()
+
+
+def test_page_content_survives_print(pdfsite: Course) -> None:
+    text = "\n".join(page.extract_text() for page in pdfsite.printable.pages)
+    for expected in (
+        "Admonition body text that must be printed",
+        "Hidden on the web until opened",  # <details>, opened
+        "First tab",
+        "Text of the first tab",
+        "Second tab",
+        "Text of the second tab",  # hidden on the web until its tab is chosen
+        "Read the page",  # a table cell
+        "def greet(name):",
+        "The footnote text",
+        "A done task",
+    ):
+        assert expected in text
+    for web_only in ("¶", "Export answers", "Clear answers", "coursebook-config", "fillable PDF"):
+        assert web_only not in text
+
+
+def test_images_are_embedded(pdfsite: Course) -> None:
+    reader = pdfsite.printable
+    for text in ("This page has the parts", "This page lives in a subfolder"):
+        resources = reader.pages[page_of(reader, text)]["/Resources"]
+        images = [
+            x
+            for x in (resources.get("/XObject") or {}).values()
+            if x.get_object().get("/Subtype") == "/Image"
+        ]
+        assert images, f"no image on the page with {text!r}"
+
+
+@pytest.mark.parametrize("variant", ["workbook.pdf", "workbook-print.pdf"])
+def test_cover_and_worksheet_pages_are_not_blank(
+    pdfsite: Course, variant: str, tmp_path: Path
+) -> None:
+    pdf = pdfsite.site / variant
+    reader = PdfReader(pdf)
+    cover = render(pdf, 0, tmp_path)
+    assert ink(cover) > 0.02  # the colour band, the title
+    sheet = page_of(reader, "Your story so far")
+    assert ink(render(pdf, sheet, tmp_path)) > 0.03
+    blank = Image.new("L", cover.size, 255)
+    assert ink(blank) == 0
+
+
+def test_worksheet_field_is_never_split_across_pages(pdfsite: Course) -> None:
+    reader = pdfsite.fillable
+    fields = reader.get_fields() or {}
+    heights = {}
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            widget = annotation.get_object()
+            if widget.get("/Subtype") == "/Widget" and "/T" in widget:
+                _, y1, _, y2 = (float(v) for v in widget["/Rect"])
+                heights[str(widget["/T"])] = abs(y2 - y1)
+    # a textarea keeps its whole writing space, 4 lines of 7.5 mm (less its border), in one widget
+    assert heights["practice:story"] == pytest.approx(4 * 7.5 / 25.4 * 72 - 1.2, abs=0.5)
+    assert set(heights) | {n for n, f in fields.items() if kind(f) == "radio"} == set(fields)
