@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -246,6 +243,11 @@ def build_pdfs(
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
     results: list[Result] | None = None
+    # imported here, like WeasyPrint: a warm build that reuses cached PDFs needs none of it
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     if parallel and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
         if log:
             log(f"laying out {len(jobs)} PDFs in parallel")

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict
+from dataclasses import fields
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -61,22 +61,26 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
+_OWN_HASHING = ("chapters", "worksheets", "markdown", "logo", "asset_dirs")
+
+
 def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = None) -> str:
     """A hex digest naming this book's ``variant`` PDF; ``settings`` adds anything else it depends on."""
-    description = {
-        "variant": variant,
-        "code": _code_digest(),
-        "settings": settings or {},
-        "book": {
-            key: value
-            for key, value in asdict(book).items()
-            if key not in ("chapters", "worksheets", "markdown", "logo", "asset_dirs")
-        },
-        "chapters": [[c.title, c.url, c.html] for c in book.chapters],
-        "worksheets": [repr(book.worksheets[k]) for k in sorted(book.worksheets)],
-        "logo": _file_digest(book.logo) if book.logo else None,
-        # by site path, not file path: the same site built into another folder is the same book
-        "images": sorted({key: _file_digest(p) for key, p in _image_files(book)}.items()),
-    }
-    text = json.dumps(description, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256()
+
+    def add(part: Any) -> None:
+        text = json.dumps(part, sort_keys=True, default=str, ensure_ascii=False)
+        # length-prefixed, so that no two different sequences of parts hash alike
+        digest.update(f"{len(text)}:".encode())
+        digest.update(text.encode("utf-8"))
+
+    add([variant, _code_digest(), settings or {}])
+    add({f.name: getattr(book, f.name) for f in fields(book) if f.name not in _OWN_HASHING})
+    for chapter in book.chapters:
+        add([chapter.title, chapter.url, chapter.html])
+    for worksheet_id in sorted(book.worksheets):
+        add(repr(book.worksheets[worksheet_id]))
+    add(_file_digest(book.logo) if book.logo else None)
+    # by site path, not file path: the same site built into another folder is the same book
+    add(sorted({key: _file_digest(p) for key, p in _image_files(book)}.items()))
+    return digest.hexdigest()

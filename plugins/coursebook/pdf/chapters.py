@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import tinyhtml5
-
 from coursebook.pdf.book import Book, Chapter
 
 _HOST = "book.invalid"
@@ -61,6 +59,8 @@ class _Parsed:
 
 def parse_fragment(html: str) -> ET.Element:
     """An HTML fragment as the children of a ``<body>`` element (namespaces flattened)."""
+    import tinyhtml5  # only when building: a warm build reuses the cached PDFs without it
+
     root = tinyhtml5.parse(
         f"<!DOCTYPE html><html><head></head><body>{html}</body></html>",
         namespace_html_elements=False,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
-import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -250,7 +251,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             worksheets=worksheets,
             asset_dirs=(Path(config.site_dir), Path(config.docs_dir)),
             site_url=config.site_url or None,
-            markdown=safe_markdown(self.markdown_extensions, config.mdx_configs),
+            markdown=_LazyMarkdown(self.markdown_extensions, config.mdx_configs),
         )
 
     def _logo(self, config: MkDocsConfig, logo: str | None) -> Path | None:
@@ -270,16 +271,32 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         return MATERIAL_COLORS.get(str(name), MATERIAL_COLORS["indigo"])
 
 
+class _LazyMarkdown:
+    """Worksheet text to HTML with the site's extensions, set up on first use: a warm build
+    that reuses the cached PDFs never renders any."""
+
+    def __init__(self, extensions: list[str], configs: dict[str, Any]) -> None:
+        self.extensions = extensions
+        self.configs = configs
+        self.convert: Callable[[str], str] | None = None
+
+    def __call__(self, text: str) -> str:
+        if self.convert is None:
+            self.convert = safe_markdown(self.extensions, self.configs)
+        return self.convert(text)
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` so that a concurrent build never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.part")
     try:
-        with os.fdopen(handle, "wb") as file:
+        # "xb" creates the file with the usual permissions (mkstemp's would be owner-only)
+        with partial.open("xb") as file:
             file.write(data)
         os.replace(partial, path)
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
 
 
