@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from coursebook.model import Worksheet, load_worksheets
 from coursebook.project import Project, plugin_options
+from mkdocs.utils.meta import get_data
 from pypdf import PdfReader
 
 from tests.conftest import FIXTURES, ROOT, Build
@@ -47,7 +48,8 @@ def chapter_titles(config: Path) -> list[str]:
     titles = []
     for entry in project.nav:
         (title, page), *_ = entry.items()
-        if page not in excluded:
+        _, meta = get_data((project.docs_dir / page).read_text(encoding="utf-8"))
+        if page not in excluded and meta.get("pdf") is not False:
             titles.append(title)
     return titles
 

@@ -74,6 +74,7 @@ def test_default_fillable_pdf_stays_small(course: Course) -> None:
 
 def test_outline_is_the_nav_chapters(any_course: Course) -> None:
     assert any_course.chapters, "the course has chapters"
+    assert "Web only" not in any_course.chapters  # pdf: false in its front matter
     assert top_outline(any_course.fillable) == any_course.chapters
     assert top_outline(any_course.printable) == any_course.chapters
 
@@ -184,6 +185,12 @@ def test_cross_page_links_land_on_their_heading(pdfsite: Course) -> None:
     deep = page_of(reader, "This page lives in a subfolder")
     back = next(t for t in link_targets(reader, deep) if t.startswith("c1"))
     assert reader.get_destination_page_number(reader.named_destinations[back]) == welcome
+
+
+def test_fillable_pdf_is_tagged_with_its_fields(any_course: Course) -> None:
+    catalog = any_course.fillable.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/AcroForm"]["/NeedAppearances"])
 
 
 def test_print_pdf_is_tagged_and_has_no_fields(any_course: Course) -> None:

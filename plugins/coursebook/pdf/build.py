@@ -196,7 +196,9 @@ def run_job(job: Job) -> Result:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url).render()
         result.log.append(f"{job.variant}: laid out {len(document.pages)} pages")
         finisher = FormFinisher(job.values)
-        options: dict[str, object] = {}
+        # both are tagged (headings, lists, tables, and the fields as /Form, for screen
+        # readers); the print one also declares PDF/UA-1
+        options: dict[str, object] = {"pdf_tags": True}
         if job.variant == "print":
             options["pdf_variant"] = "pdf/ua-1"
         pdf = document.write_pdf(finisher=finisher, **options)
@@ -220,7 +222,7 @@ def build_pdf(
     """The workbook PDF.
 
     ``fillable``: every answer is an AcroForm field named ``<worksheet>:<field>[:row[:col]]``,
-    pre-filled from ``book.answers``. ``print``: ruled lines instead of fields, answers
+    pre-filled from ``book.answers``, tagged. ``print``: ruled lines instead of fields, answers
     typeset on them, tagged (PDF/UA-1) with language and title. ``log`` receives one line
     per stage, ``warn`` one line per problem the author should fix.
     """

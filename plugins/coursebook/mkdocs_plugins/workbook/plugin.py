@@ -136,7 +136,8 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.active:
-            self.pages = [p for p in nav.pages if self._in_book(p)]
+            # front matter is not read yet: pages that opt out are dropped in on_page_content
+            self.pages = list(nav.pages)
         return None
 
     def _in_book(self, page: Page) -> bool:
