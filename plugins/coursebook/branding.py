@@ -80,14 +80,21 @@ class Color:
         return (hi + 0.05) / (lo + 0.05)
 
     def readable_on(self, background: Color, ratio: float = 4.5) -> Color:
-        """This colour, darkened or lightened just enough to reach ``ratio`` on ``background``."""
+        """This colour, darkened or lightened just enough to reach ``ratio`` on ``background``.
+
+        Checked after rounding to ``#rrggbb``, which is what the stylesheet will hold.
+        """
         target = BLACK if background.luminance > 0.18 else WHITE
-        color = self
-        for step in range(21):
-            color = self.mix(target, step / 20)
+        for step in range(101):
+            color = self.mix(target, step / 100).rounded
             if color.contrast(background) >= ratio:
-                break
-        return color
+                return color
+        return target
+
+    @property
+    def rounded(self) -> Color:
+        """This colour as ``#rrggbb`` holds it (channels in 1/255 steps)."""
+        return Color(*(round(c * 255) / 255 for c in (self.red, self.green, self.blue)))
 
 
 WHITE = Color(1.0, 1.0, 1.0)

@@ -82,12 +82,13 @@ def _value(f: Field, value: Any) -> list[str]:
         return [f"{_inline(str(value))} / {f.scale_max}"]
     if f.type == "choice":
         return _paragraph(_option_label(f.options, value))
-    if f.type in ("list", "checklist") and isinstance(value, list):
-        items = [
-            _option_label(f.options, v) if f.type == "checklist" else ("" if v is None else str(v))
-            for v in value
-        ]
-        return [_bullet(item) for item in items]
+    if f.type == "checklist" and isinstance(value, list):
+        # in the worksheet's option order, then any values it no longer offers
+        known = [o.value for o in f.options]
+        ticked = [v for v in known if v in value] + [v for v in value if v not in known]
+        return [_bullet(_option_label(f.options, v)) for v in ticked]
+    if f.type == "list" and isinstance(value, list):
+        return [_bullet("" if v is None else str(v)) for v in value]
     if f.type == "table" and isinstance(value, list):
         return _table(f, value)
     if isinstance(value, str):
@@ -132,13 +133,17 @@ def _leftovers(
     return lines
 
 
-_INLINE_MARKUP = set("\\`*_[]<|")
+_INLINE_MARKUP = set("\\`*_[]|")
+# raw HTML and entities: no backslash escape works for them in every Markdown dialect
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\s*)([#>+-])|^(\s*\d+)([.)])")
 
 
 def _escape(text: str) -> str:
     """Backslash what would turn a learner's text into Markdown markup, and nothing more."""
     text = "".join("\\" + c if c in _INLINE_MARKUP else c for c in text)
+    text = _HTML_START.sub("&lt;", _ENTITY.sub("&amp;", text))
     return _BLOCK_START.sub(
         lambda m: (m.group(1) or m.group(3) or "") + "\\" + (m.group(2) or m.group(4)), text
     )
@@ -151,7 +156,10 @@ def _inline(text: str) -> str:
 def _paragraph(text: str) -> list[str]:
     """Multi-line text kept line by line (hard breaks), blank lines kept as empty lines."""
     lines = [_escape(line.rstrip()) for line in text.splitlines()] or [""]
-    return [line + "  " if i < len(lines) - 1 and line else line for i, line in enumerate(lines)]
+    last = len(lines) - 1
+    return [
+        line + "  " if line and i < last and lines[i + 1] else line for i, line in enumerate(lines)
+    ]
 
 
 def _bullet(text: str) -> str:

@@ -42,7 +42,10 @@ def extract(pdf: Path, output: Path | None, config_file: str) -> None:
     warn(warnings)
     text = dump_answers(data)
     count = sum(len(w["values"]) for w in data["worksheets"].values())
-    summary = f"{len(data['worksheets'])} worksheets, {count} answers"
+    sheets = len(data["worksheets"])
+    summary = (
+        f"{sheets} worksheet{'s' if sheets != 1 else ''}, {count} answer{'s' if count != 1 else ''}"
+    )
     if output is None:
         click.echo(text, nl=False)
         click.echo(f"read {pdf}: {summary}", err=True)

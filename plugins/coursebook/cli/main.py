@@ -65,6 +65,8 @@ def _fail(exc: WorksheetErrors) -> None:
 # the commands in their own modules register last, so they can import from this one freely
 from coursebook.cli.answers import answers  # noqa: E402
 from coursebook.cli.new import new  # noqa: E402
+from coursebook.cli.pdf import pdf  # noqa: E402
 
 main.add_command(new)
 main.add_command(answers)
+main.add_command(pdf)

@@ -27,6 +27,12 @@
     } else if (type === "choice") {
       dd.textContent = optionLabel(field, value);
     } else if ((type === "list" || type === "checklist") && Array.isArray(value)) {
+      if (type === "checklist") {
+        // the worksheet's option order, then values it no longer offers
+        var known = field.options.map(function (o) { return o[0]; });
+        value = known.filter(function (v) { return value.indexOf(v) >= 0; })
+          .concat(value.filter(function (v) { return known.indexOf(v) < 0; }));
+      }
       var ul = el("ul", null, dd);
       value.forEach(function (v) { el("li", type === "list" ? v || "" : optionLabel(field, v), ul); });
     } else if (type === "table" && Array.isArray(value)) {
