@@ -283,8 +283,12 @@ def test_default_name_and_warnings_for_answers_the_course_lacks(
     # the client's name comes from the answers file, and names the PDF
     assert (tmp_path / "workbook-jose-nunez.pdf").is_file()
     assert made.stderr.splitlines() == [
-        "warning: answers.json: worksheet 'ghost' is not in this course; kept in the file, not in the PDF"
+        "warning: answers.json: worksheet 'ghost' is not in this course; kept in the file, not in the PDF",
+        "building the fillable workbook for José Núñez with the site (this takes a little while)…",
     ]
+    assert made.stdout.startswith(
+        "wrote workbook-jose-nunez.pdf (fillable for José Núñez, with answers from answers.json; "
+    )
     fields = PdfReader(tmp_path / "workbook-jose-nunez.pdf").get_fields() or {}
     assert fields["every-field:name"].get("/V") == "Kept"
     # nothing was dropped from the coach's file

@@ -81,6 +81,11 @@ def pdf(
         "answers": str(answers_file.resolve()) if answers_file is not None else None,
         "variants": [variant],
     }
+    click.echo(
+        f"building the {variant} workbook{f' for {client}' if client else ''} "
+        "with the site (this takes a little while)…",
+        err=True,
+    )
     with tempfile.TemporaryDirectory(prefix="coursebook-pdf-") as site_dir:
         filename, warnings = _build(Path(config_file).resolve(), root, site_dir, overrides)
         # the plugin reports the same unknown answers we already named: say it once
