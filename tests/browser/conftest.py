@@ -43,11 +43,11 @@ def course_url(default_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def is_local(url: str) -> bool:
-    """True for the test server, and for blob:/data: URLs the page made itself."""
+    """True for the test server, files on disk, and blob:/data: URLs the page made itself."""
     parts = urlsplit(url)
     if parts.scheme == "blob":
         parts = urlsplit(url[len("blob:") :])
-    return parts.scheme == "data" or parts.hostname == "127.0.0.1"
+    return parts.scheme in ("data", "file") or parts.hostname == "127.0.0.1"
 
 
 @dataclass

@@ -1,394 +1,305 @@
-/* coursebook runtime: worksheet forms in, answers kept in the browser out.
-   Storage: localStorage key "<namespace>:<worksheet-id>" holds
-   {"storage":1,"version":<worksheet version>,"cleared":<ISO>?,"fields":{"<field>":{"value":…,"updated":<ISO>}}}.
-   Unreadable values are set aside under "<key>:corrupt:<ISO>". No network, no inline code. */
+/* coursebook runtime: worksheet forms in, answers kept in the browser out. */
 (() => {
   "use strict";
-  const d = document, W = window, ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-  let NS = "coursebook", SHEETS = {}, cfg;
-  // read when the page is parsed: the config script comes after this one; it is the same on every page
-  const config = () => {
+  const d = document, W = window, N = navigator, ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+  const SAFARI = /Version\/[\d.]+.*Safari/.test(N.userAgent); // 7-day cap
+  const WS = "form[data-worksheet]", SCOPE = WS + ",[data-workbook]", IN = "input,textarea";
+  const docs = {}, timers = {}, notes = {}, broken = new Set();
+  let NS = "coursebook", SHEETS = {}, M = {}, cfg, asked;
+
+  const attempt = (f, fail) => {
     try {
-      cfg = cfg || JSON.parse(d.getElementById("coursebook-config").textContent);
-      NS = cfg.namespace || NS;
-      SHEETS = cfg.worksheets || {};
+      return f();
     } catch (e) {
-      /* no config on this page: defaults */
+      return fail && fail(e);
     }
   };
-  const docs = {}, timers = {}, notes = {}, broken = new Set();
-  const SAFARI = /^((?!chrome|chromium|android|crios|fxios|edg).)*safari/i.test(navigator.userAgent);
-  let persistAsked = false;
-
+  const say = (id, o = {}) => (M[id] || id).replace(/\{(\w+)\}/g, (_, k) => o[k]);
   const now = () => new Date().toISOString();
   const key = (id) => NS + ":" + id;
-  const $$ = (sel, root = d) => [...root.querySelectorAll(sel)];
+  const sel = (id) => `form[data-worksheet="${id}"]`;
+  const $ = (s, r = d) => r.querySelector(s);
+  const $$ = (s, r = d) => [...r.querySelectorAll(s)];
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  const ser = (doc) => JSON.stringify({ storage: 1, version: doc.version, cleared: doc.cleared, fields: doc.fields });
-  const max = (a, b) => ((a || "") > (b || "") ? a : b);
-  const store = () => {
-    try {
-      return W.localStorage; // the getter itself throws SecurityError when storage is blocked
-    } catch (e) {
-      return null;
-    }
-  };
-  const el = (tag, text, cls) => {
+  const arr = (v) => (Array.isArray(v) ? v : []);
+  const obj = (v) => v && typeof v == "object" && !Array.isArray(v);
+  const sheet = (id) => SHEETS[id] || {};
+  const title = (id) => sheet(id).title || id;
+  const value = (doc, k) => doc.fields[k] && doc.fields[k].value;
+  const values = (doc) => Object.fromEntries(Object.entries(doc.fields).map(([k, e]) => [k, e.value]));
+  const store = () => attempt(() => W.localStorage); // throws if blocked
+  const el = (tag, text) => {
     const e = d.createElement(tag);
-    if (text != null) e.textContent = text; // user data only ever goes in as text
-    if (cls) e.className = cls;
+    if (text) e.textContent = text; // user data: text only
     return e;
   };
   const filled = (v) =>
-    Array.isArray(v) ? v.some(filled)
-      : v && typeof v == "object" ? Object.values(v).some(filled)
-      : v === true || typeof v == "number" || (typeof v == "string" && v.trim() !== "");
-  const title = (id) => (SHEETS[id] && SHEETS[id].title) || id;
+    Array.isArray(v) ? v.some(filled) : v && typeof v == "object" ? Object.values(v).some(filled)
+      : v === true || typeof v == "number" || (typeof v == "string" && !!v.trim());
 
-  /* ---- storage documents ---- */
-  function check(x) {
-    if (!x || x.storage !== 1 || !x.fields || typeof x.fields != "object" || Array.isArray(x.fields)) throw Error();
-    for (const k in x.fields) if (!x.fields[k] || typeof x.fields[k].updated != "string") throw Error();
-    return x;
-  }
-  // Newest field wins; a clear removes only what is older than it.
+  const check = (x) => {
+    if (x && x.storage === 1 && obj(x.fields) && Object.values(x.fields).every((e) => e && typeof e.updated == "string")) return x;
+    throw Error();
+  };
+  // newest field wins; a clear drops older ones
   function merge(a, b) {
     if (!a || !b) return a || b;
-    const c = max(a.cleared, b.cleared), out = { storage: 1, version: Math.max(a.version || 0, b.version || 0) || undefined, cleared: c, fields: {} };
+    const c = (a.cleared || "") > (b.cleared || "") ? a.cleared : b.cleared, fields = {};
     for (const src of [a, b])
       for (const k in src.fields) {
-        const e = src.fields[k], o = out.fields[k];
-        if ((!c || e.updated >= c) && (!o || e.updated > o.updated)) out.fields[k] = e;
+        const e = src.fields[k];
+        if (!(c > e.updated) && !(fields[k] && fields[k].updated >= e.updated)) fields[k] = e;
       }
-    return out;
+    return { storage: 1, version: Math.max(a.version || 0, b.version || 0) || undefined, cleared: c, fields };
   }
-  // Values saved under a field's old id (renamed_from) move to the new id, unless it has its own.
-  function migrate(id, fields) {
-    const ren = (SHEETS[id] && SHEETS[id].renamed) || {};
-    for (const o in ren) if (fields[o] && !fields[ren[o]]) (fields[ren[o]] = fields[o]), delete fields[o];
-    return fields;
-  }
+  const newer = (a, b) => (a.cleared || "") > (b.cleared || "") ||
+    Object.keys(a.fields).some((k) => !b.fields[k] || b.fields[k].updated < a.fields[k].updated);
+  // renamed_from
+  const migrate = (id, f) => {
+    const r = sheet(id).renamed || {};
+    for (const o in r) if (f[o] && !f[r[o]]) (f[r[o]] = f[o]), delete f[o];
+  };
   function load(id, form) {
-    const s = store();
-    let raw = null, stored = null;
-    if (!s) fault(id, {});
-    else
-      try {
-        raw = s.getItem(key(id));
-      } catch (e) {
-        fault(id, e);
-      }
-    if (raw != null)
-      try {
-        stored = check(JSON.parse(raw));
-      } catch (e) {
-        setAside(id, raw);
-      }
-    const doc = merge(docs[id], stored) || { storage: 1, fields: {} };
-    const old = doc.version || 1;
+    let stored, raw = attempt(() => store().getItem(key(id)), (e) => fault(id, e)); // a null store throws too
+    if (raw != null) stored = attempt(() => check(JSON.parse(raw)), () => setAside(id, raw));
+    // key order as in merge(), so equal documents serialise alike
+    const doc = merge(docs[id], stored) || { storage: 1, version: 0, fields: {} }, old = doc.version || 1;
     migrate(id, doc.fields);
-    if (form) {
-      // a value the changed worksheet cannot show is kept under "<field>@v<old version>"
-      for (const f of $$("[data-field]", form)) {
-        const k = f.dataset.field, e = doc.fields[k];
-        if (e && !fits(f, e.value)) {
-          let n = 0, to = `${k}@v${old}`;
-          while (doc.fields[to]) to = `${k}@v${old}-${++n}`;
-          doc.fields[to] = e;
-          delete doc.fields[k];
-        }
-      }
-      doc.version = +form.dataset.worksheetVersion || doc.version;
-    } else if (SHEETS[id] && SHEETS[id].version) doc.version = SHEETS[id].version;
+    // kept, not lost: what the changed worksheet cannot show
+    for (const f of form ? $$("[data-field]", form) : []) {
+      const k = f.dataset.field, e = doc.fields[k];
+      let to = k + "@v" + old;
+      if (!e || fits(f, e.value)) continue;
+      while (doc.fields[to]) to += "+";
+      doc.fields[to] = e;
+      delete doc.fields[k];
+    }
+    doc.version = (form && +form.dataset.worksheetVersion) || sheet(id).version || doc.version;
     docs[id] = doc;
-    if (stored ? raw !== ser(doc) : Object.keys(doc.fields).length) save(id);
+    if (stored ? raw != JSON.stringify(doc) : Object.keys(doc.fields).length) save(id);
     return doc;
   }
   function setAside(id, raw) {
-    const k = key(id) + ":corrupt:" + now();
-    try {
-      store().setItem(k, raw);
-      store().removeItem(key(id));
-      note(id, "corrupt", `Answers saved earlier for “${title(id)}” could not be read, so they were set aside unchanged in this browser (storage key “${k}”) and the form starts empty.`);
-    } catch (e) {
-      broken.add(id); // never write over a value we could not keep a copy of
-      note(id, "corrupt", `Answers saved earlier for “${title(id)}” could not be read or set aside, so nothing is saved over them. Use Export to keep what you type now.`);
-    }
+    const k = key(id) + ":corrupt:" + now(), s = store();
+    note(id, "corrupt", say(attempt(() => (s.setItem(k, raw), s.removeItem(key(id)), "aside"),
+      () => (broken.add(id), "stuck")), { title: title(id), key: k })); // no copy: never overwrite
   }
   function save(id) {
     clearTimeout(timers[id]);
     delete timers[id];
     const doc = docs[id];
     if (!doc) return;
-    try {
-      if (broken.has(id)) throw { name: "broken" };
-      const s = store();
-      if (!s) throw { name: "SecurityError" };
-      s.setItem(key(id), ser(doc));
+    if (broken.has(id)) return status(id, say("unsaved"));
+    attempt(() => {
+      store().setItem(key(id), JSON.stringify(doc));
       note(id, "fault");
-      status(id, "Saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
-      if (!persistAsked && navigator.storage && navigator.storage.persist && filled(values(doc))) {
-        persistAsked = true; // ask once answers exist, so the browser keeps them under storage pressure
-        navigator.storage.persist().then(null, () => {});
-      }
-    } catch (e) {
-      fault(id, e);
-    }
+      status(id, say("saved", { time: new Date().toLocaleTimeString([], { timeStyle: "short" }) }));
+      if (!asked && N.storage && N.storage.persist && filled(values(doc))) (asked = 1), N.storage.persist().catch(() => {});
+    }, (e) => fault(id, e));
   }
   function fault(id, e) {
-    if (e.name == "broken") return status(id, "Not saved in this browser");
-    const full = e.name == "QuotaExceededError" || e.name == "NS_ERROR_DOM_QUOTA_REACHED";
-    note(id, "fault", (full ? "This browser's storage for the site is full, so your latest answers are not saved in it."
-      : "This browser is not letting the site save answers (storage is blocked or turned off, as in some private windows).")
-      + " They stay on this page while it is open: use Export to keep them in a file.");
-    status(id, "Not saved in this browser");
+    note(id, "fault", say(/quota/i.test(e.name) ? "full" : "blocked"));
+    status(id, say("unsaved"));
   }
   const later = (id) => {
     clearTimeout(timers[id]);
     timers[id] = setTimeout(save, 300, id);
   };
   const flush = () => Object.keys(timers).forEach(save);
-  const values = (doc) => {
-    const v = {};
-    for (const k in doc.fields) v[k] = doc.fields[k].value;
-    return v;
-  };
   function allIds() {
-    const ids = new Set([...Object.keys(SHEETS), ...Object.keys(docs)]), s = store();
-    try {
+    const ids = new Set(Object.keys(SHEETS).concat(Object.keys(docs))), s = store();
+    attempt(() => {
       for (let i = 0; i < s.length; i++) {
-        const k = s.key(i) || "";
-        if (k.startsWith(NS + ":") && ID.test(k.slice(NS.length + 1))) ids.add(k.slice(NS.length + 1));
+        const k = s.key(i), id = k.slice(NS.length + 1);
+        if (k.startsWith(NS + ":") && ID.test(id)) ids.add(id);
       }
-    } catch (e) {
-      /* storage unreadable: what is in memory is all there is */
-    }
+    });
     return [...ids];
   }
 
-  /* ---- fields <-> DOM ---- */
   const rows = (f) => $$("[data-rows] > [data-row]", f);
-  const scopes = (id) => $$(`form[data-worksheet="${id}"], [data-workbook]`);
-  function fits(f, v) {
-    if (v == null || v === "") return true;
-    const t = f.dataset.type, opts = $$("input", f).map((i) => i.value);
-    if (t == "list" || t == "checklist") return Array.isArray(v) && v.every((x) => x == null || typeof x == "string");
-    if (t == "table") return Array.isArray(v) && v.every((x) => x && typeof x == "object" && !Array.isArray(x));
-    if (t == "choice") return opts.includes(v);
-    if (t == "scale") return Number.isInteger(v) && opts.includes(String(v));
-    if (t == "date") return /^\d{4}-\d\d-\d\d$/.test(v);
-    return typeof v == "string";
-  }
+  const fits = (f, v) => {
+    const t = f.dataset.type, list = (ok) => Array.isArray(v) && v.every(ok);
+    return v == null || v === "" || (t == "table" ? list(obj)
+      : /list|check/.test(t) ? list((x) => x == null || typeof x == "string")
+      : /choice|scale/.test(t) ? $$("input", f).some((i) => i.value === (t == "scale" ? String(v) : v))
+      : typeof v == "string" && (t != "date" || /^\d{4}-\d\d-\d\d$/.test(v)));
+  };
   function get(f, prev) {
-    const t = f.dataset.type, ins = $$("input", f);
-    if (t == "list") return rows(f).map((r) => r.querySelector("input").value);
+    const t = f.dataset.type, ins = $$("input", f), on = ins.filter((i) => i.checked).map((i) => i.value);
+    if (t == "list") return rows(f).map((r) => $("input", r).value);
     if (t == "table")
       return rows(f).map((r, i) => {
-        // keep cells of columns the table no longer has
-        const o = Object.assign({}, Array.isArray(prev) && prev[i] && typeof prev[i] == "object" ? prev[i] : {});
+        const o = Object.assign({}, arr(prev)[i]);
         for (const c of $$("[data-column]", r)) {
-          const x = c.querySelector("input,textarea");
+          const x = $(IN, c);
           o[c.dataset.column] = x.type == "checkbox" ? x.checked : x.value;
         }
         return o;
       });
-    if (t == "checklist") {
-      const known = ins.map((i) => i.value);
-      return ins.filter((i) => i.checked).map((i) => i.value)
-        .concat((Array.isArray(prev) ? prev : []).filter((x) => !known.includes(x)));
-    }
-    const on = ins.find((i) => i.checked);
-    if (t == "choice") return on ? on.value : "";
-    if (t == "scale") return on ? +on.value : null;
-    return f.querySelector("input,textarea").value;
+    if (t == "checklist")
+      return on.concat(arr(prev).filter((x) => !ins.some((i) => i.value == x)));
+    if (t == "choice") return on[0] || "";
+    if (t == "scale") return on.length ? +on[0] : null;
+    return $(IN, f).value;
   }
   function put(f, v) {
-    const t = f.dataset.type;
+    const t = f.dataset.type, a = arr(v);
     if (t == "list" || t == "table") {
-      const a = Array.isArray(v) ? v : [];
       setRows(f, v === undefined ? f.rows0 : Math.max(a.length, +f.dataset.min || 0, 1));
       rows(f).forEach((r, i) => {
-        if (t == "list") r.querySelector("input").value = a[i] || "";
+        if (t == "list") $("input", r).value = a[i] || "";
         else
           for (const c of $$("[data-column]", r)) {
-            const x = c.querySelector("input,textarea"), cell = (a[i] || {})[c.dataset.column];
-            if (x.type == "checkbox") x.checked = cell === true;
-            else x.value = typeof cell == "string" ? cell : "";
+            const x = $(IN, c), cell = (a[i] || {})[c.dataset.column];
+            x.type == "checkbox" ? (x.checked = cell === true) : (x.value = typeof cell == "string" ? cell : "");
           }
       });
     } else if (t == "checklist" || t == "choice" || t == "scale") {
-      const on = (t == "checklist" ? (Array.isArray(v) ? v : []) : v == null ? [] : [v]).map(String);
+      const on = (t == "checklist" ? a : v == null ? [] : [v]).map(String);
       for (const i of $$("input", f)) i.checked = on.includes(i.value);
-    } else f.querySelector("input,textarea").value = typeof v == "string" ? v : "";
+    } else $(IN, f).value = typeof v == "string" ? v : "";
   }
   function setRows(f, n) {
-    const box = f.querySelector("[data-rows]"), tpl = f.querySelector("template[data-row-template]"), have = rows(f);
+    const have = rows(f), min = Math.max(+f.dataset.min || 0, 1), add = $("[data-add-row]", f);
     have.slice(n).forEach((r) => r.remove());
     for (let i = have.length; i < n; i++) {
       const t = el("template");
-      t.innerHTML = tpl.innerHTML.replaceAll("__n__", i + 1); // our own server-side markup, never user data
-      box.append(t.content);
+      t.innerHTML = $("template[data-row-template]", f).innerHTML.replaceAll("__n__", i + 1);
+      $("[data-rows]", f).append(t.content);
     }
-    const rs = rows(f), min = Math.max(+f.dataset.min || 0, 1), add = f.querySelector("[data-add-row]");
-    rs.forEach((r) => (r.querySelector("[data-remove-row]").hidden = rs.length <= min));
-    if (add) add.hidden = rs.length >= (+f.dataset.max || Infinity);
+    const rs = rows(f);
+    rs.forEach((r) => ($("[data-remove-row]", r).hidden = rs.length <= min));
+    if (add) add.hidden = rs.length >= (+f.dataset.max || 1 / 0);
   }
   function show(form, id) {
-    const doc = docs[id], here = new Set();
-    for (const f of $$("[data-field]", form)) {
-      const k = f.dataset.field, v = doc.fields[k] && doc.fields[k].value;
-      here.add(k);
-      if (!same(get(f, v), v)) put(f, v); // touch only what differs, so a caret never jumps
+    const doc = docs[id], fs = $$("[data-field]", form), here = new Set(fs.map((f) => f.dataset.field));
+    for (const f of fs) {
+      const v = value(doc, f.dataset.field);
+      if (!same(get(f, v), v)) put(f, v); // no caret jumps
     }
-    // answers of fields this worksheet no longer has: kept, shown as text, exported
-    const kept = form.querySelector("[data-kept]"), list = kept && kept.querySelector("dl");
-    if (list) {
-      const items = Object.keys(doc.fields).filter((k) => !here.has(k) && filled(doc.fields[k].value));
-      list.replaceChildren(...items.flatMap((k) => [el("dt", k), el("dd", text(doc.fields[k].value))]));
-      kept.hidden = !items.length;
+    const kept = $("[data-kept]", form), gone = Object.keys(doc.fields).filter((k) => !here.has(k) && filled(value(doc, k)));
+    if (kept) {
+      $("dl", kept).replaceChildren(...gone.flatMap((k, v) => (v = value(doc, k), [el("dt", k), el("dd", typeof v == "string" ? v : JSON.stringify(v))])));
+      kept.hidden = !gone.length;
     }
     progress(id);
-    return here.size;
+    return fs.length;
   }
-  const text = (v) =>
-    Array.isArray(v) ? v.map(text).filter(Boolean).join("; ")
-      : v && typeof v == "object" ? Object.entries(v).map(([k, x]) => `${k}: ${text(x)}`).join(", ")
-      : v === true ? "yes" : v === false ? "no" : v == null ? "" : String(v);
+  const refresh = (id) => ($$(sel(id)).forEach((f) => show(f, id)), progress(id));
   function progress(id) {
-    const doc = docs[id], form = d.querySelector(`form[data-worksheet="${id}"]`);
-    const ids = (SHEETS[id] && SHEETS[id].fields) || (form ? $$("[data-field]", form).map((f) => f.dataset.field) : []);
-    const done = ids.filter((k) => doc && doc.fields[k] && filled(doc.fields[k].value)).length;
-    const msg = `${done} of ${ids.length} answered`;
-    for (const p of $$(`form[data-worksheet="${id}"] [data-progress], [data-workbook-item="${id}"] [data-progress]`))
+    const doc = docs[id], form = $(sel(id));
+    const ks = sheet(id).fields || (form ? $$("[data-field]", form).map((f) => f.dataset.field) : []);
+    const msg = say("progress", { done: ks.filter((k) => doc && filled(value(doc, k))).length, total: ks.length });
+    for (const p of $$(`${sel(id)} [data-progress],[data-workbook-item="${id}"] [data-progress]`))
       if (p.textContent != msg) p.textContent = msg;
   }
 
-  /* ---- messages: [data-status] (polite) and [data-alert] (warnings) ---- */
   function note(id, kind, msg) {
     const n = (notes[id] = notes[id] || {});
-    if (msg) n[kind] = msg;
-    else if (!n[kind]) return;
-    else delete n[kind];
+    if (msg ? n[kind] == msg : !n[kind]) return;
+    msg ? (n[kind] = msg) : delete n[kind];
     paint();
   }
   function paint() {
-    for (const s of $$("form[data-worksheet], [data-workbook]")) {
-      const a = s.querySelector("[data-alert]"), ids = s.dataset.worksheet ? [s.dataset.worksheet] : Object.keys(notes);
-      const msgs = [...new Set(ids.flatMap((i) => Object.values(notes[i] || {})).concat(s.cbError || []))];
-      if (!a || a.textContent == msgs.join("")) continue; // unchanged: no repeat announcement
+    for (const s of $$(SCOPE)) {
+      const a = $("[data-alert]", s), id = s.dataset.worksheet;
+      const msgs = [...new Set((id ? [id] : Object.keys(notes)).flatMap((i) => Object.values(notes[i] || {})).concat(s.cbError || []))];
+      if (!a || a.textContent == msgs.join("")) continue; // no re-announcing
       a.replaceChildren(...msgs.map((m) => el("p", m)));
       a.hidden = !msgs.length;
     }
   }
-  function status(id, msg, only) {
-    for (const s of only ? [only] : scopes(id)) {
-      const p = s.querySelector("[data-status]");
+  const status = (id, msg, only) => {
+    for (const s of only ? [only] : $$(sel(id) + ",[data-workbook]")) {
+      const p = $("[data-status]", s);
       if (p && p.textContent != msg) p.textContent = msg;
     }
-  }
+  };
 
-  /* ---- restore (on load and after every instant navigation) ---- */
   function restore() {
     const t0 = performance.now();
-    config();
     let fields = 0;
-    for (const form of $$("form[data-worksheet]")) {
+    // the config comes after this script
+    cfg = cfg || attempt(() => JSON.parse($("#coursebook-config").textContent));
+    if (cfg) (NS = cfg.namespace || NS), (SHEETS = cfg.worksheets || {}), (M = cfg.messages || {});
+    for (const form of $$(WS)) {
       const id = form.dataset.worksheet;
       if (!form.cb) {
         form.cb = 1;
-        for (const f of $$("[data-field]", form)) if (f.querySelector("[data-rows]")) setRows(f, (f.rows0 = rows(f).length));
-        form.querySelector("[data-actions]").hidden = false;
+        for (const f of $$("[data-field]", form)) if ($("[data-rows]", f)) setRows(f, (f.rows0 = rows(f).length));
       }
       load(id, form);
       fields += show(form, id);
     }
-    for (const w of $$("[data-workbook]")) {
-      w.querySelector("[data-actions]").hidden = false;
-      for (const i of $$("[data-workbook-item]", w)) {
-        const id = i.dataset.workbookItem;
-        if (!d.querySelector(`form[data-worksheet="${id}"]`)) load(id);
-        progress(id);
-      }
+    for (const i of $$("[data-workbook-item]")) {
+      const id = i.dataset.workbookItem;
+      if (!$(sel(id))) load(id);
+      progress(id);
     }
-    for (const n of $$("[data-storage-note]")) n.hidden = !SAFARI;
+    $$("[data-actions]").forEach((e) => (e.hidden = false));
+    $$("[data-storage-note]").forEach((e) => (e.hidden = !SAFARI));
     paint();
-    const ms = performance.now() - t0;
-    d.dispatchEvent(new CustomEvent("coursebook:restored", { detail: { ms, fields } }));
-    return ms;
+    const detail = { ms: performance.now() - t0, fields };
+    d.dispatchEvent(new CustomEvent("coursebook:restored", { detail }));
+    return detail.ms;
   }
 
-  /* ---- editing ---- */
   function edit(e) {
-    const t = e.target;
-    if (t.matches && t.matches("[data-import-file]"))
-      return e.type == "change" && t.files[0] && importFile(t.closest("form[data-worksheet], [data-workbook]"), t);
-    const f = t.closest && t.closest("[data-field]"), form = f && f.closest("form[data-worksheet]");
-    if (!form) return;
-    const id = form.dataset.worksheet, old = (docs[id] || load(id, form)).fields[f.dataset.field];
-    store1(form, f, get(f, old && old.value));
-    e.type == "change" ? save(id) : later(id);
+    const t = e.target, f = t.closest("[data-field]"), form = f && f.closest(WS);
+    if (t.matches("[data-import-file]")) return e.type == "change" && t.files[0] && importFile(t.closest(SCOPE), t);
+    if (form) change(form, f, get(f, value(docs[form.dataset.worksheet] || load(form.dataset.worksheet, form), f.dataset.field)), e.type == "change");
   }
-  function store1(form, f, v) {
+  function change(form, f, v, soon) {
     const id = form.dataset.worksheet, doc = docs[id], k = f.dataset.field;
-    if (doc.fields[k] && same(doc.fields[k].value, v)) return;
-    doc.fields[k] = { value: v, updated: now() };
-    progress(id);
+    if (!doc.fields[k] || !same(value(doc, k), v)) {
+      doc.fields[k] = { value: v, updated: now() };
+      progress(id);
+    }
+    soon ? save(id) : later(id);
   }
   function click(e) {
-    if (e.target.closest && e.target.closest("a[href]")) return flush(); // before an instant-navigation swap
-    const b = e.target.closest && e.target.closest("[data-add-row], [data-remove-row], [data-action]");
-    const scope = b && b.closest("form[data-worksheet], [data-workbook]");
+    const c = e.target.closest("[data-close]"), b = e.target.closest("[data-add-row],[data-remove-row],[data-action]"), scope = b && b.closest(SCOPE);
+    if (c) return c.closest("dialog").close(c.dataset.close);
     if (!scope) return;
-    const f = b.closest("[data-field]"), id = scope.dataset.worksheet;
+    const f = b.closest("[data-field]"), id = scope.dataset.worksheet, ids = id ? [id] : allIds(), act = b.dataset.action;
     if (f) {
-      const old = (docs[id] || load(id, scope)).fields[f.dataset.field], v = get(f, old && old.value);
-      const row = b.closest("[data-row]"), at = row ? rows(f).indexOf(row) : v.length;
-      if (row) v.splice(at, 1);
-      else v.push(f.dataset.type == "table" ? {} : "");
+      const v = get(f, value(docs[id] || load(id, scope), f.dataset.field)), row = b.closest("[data-row]"), at = row ? rows(f).indexOf(row) : v.length;
+      row ? v.splice(at, 1) : v.push(f.dataset.type == "table" ? {} : "");
       put(f, v);
-      store1(scope, f, get(f, v));
-      save(id);
-      // focus follows the learner's own action: the new row, or the row that took the removed one's place
-      const next = rows(f)[Math.min(at, rows(f).length - 1)];
-      (next.querySelector("input,textarea") || f.querySelector("[data-add-row]")).focus();
-      return;
+      change(scope, f, get(f, v), 1);
+      const r = rows(f);
+      return $(IN, r[Math.min(at, r.length - 1)]).focus();
     }
-    const ids = id ? [id] : allIds(), what = id ? `“${title(id)}”` : "every worksheet of this course";
-    const act = b.dataset.action;
     flush();
     if (act == "export") {
       const data = exportAll(ids);
       download(data, `${NS}-${id || "answers"}-${data.exported.slice(0, 10)}.json`);
-      status(null, `Exported answers for ${Object.keys(data.worksheets).length} worksheet(s)`, scope);
-    } else if (act == "import") scope.querySelector("[data-import-file]").click();
+      status(0, say("exported", { count: Object.keys(data.worksheets).length }), scope);
+    } else if (act == "import") $("[data-import-file]", scope).click();
     else if (act == "print") print(scope);
-    else if (act == "clear")
-      ask(`Clear your answers?`, [`This removes your answers to ${what} from this browser. Export them first if you might want them later.`],
-        [["clear", "Clear answers", "cb-button--danger"]]).then((r) => {
-        if (r != "clear") return;
-        const s = store(), t = now();
-        for (const i of ids) {
-          try {
-            for (let j = s.length; j--; ) if ((s.key(j) || "").startsWith(key(i) + ":corrupt:")) s.removeItem(s.key(j));
-          } catch (err) {
-            /* nothing set aside, or storage unreadable */
-          }
-          docs[i] = { storage: 1, version: (docs[i] || load(i)).version, cleared: t, fields: {} };
-          note(i, "corrupt");
-          save(i);
-          for (const form of $$(`form[data-worksheet="${i}"]`)) show(form, i);
-          progress(i);
-        }
-        status(null, "Answers cleared", scope);
+    else if (act == "clear") ask(scope, "clear").then((r) => r && clear(ids, scope));
+  }
+  function clear(ids, scope) {
+    const s = store(), t = now();
+    for (const id of ids) {
+      attempt(() => {
+        for (let j = s.length; j--; ) if (s.key(j).startsWith(key(id) + ":corrupt:")) s.removeItem(s.key(j));
       });
+      docs[id] = { storage: 1, version: (docs[id] || load(id)).version, cleared: t, fields: {} };
+      broken.delete(id);
+      note(id, "corrupt");
+      save(id);
+      refresh(id);
+    }
+    status(0, say("cleared"), scope);
   }
 
-  /* ---- the answers file ---- */
   function exportAll(ids = allIds()) {
     const out = { format: "coursebook-answers", version: 1, course: NS, exported: now(), worksheets: {} };
     for (const id of ids) {
-      const doc = docs[id] || load(id), v = values(doc), times = Object.values(doc.fields).map((e) => e.updated);
-      if (Object.keys(v).length) out.worksheets[id] = { version: doc.version || 1, updated: times.sort().pop() || null, values: v };
+      const doc = docs[id] || load(id), times = Object.values(doc.fields).map((e) => e.updated).sort();
+      if (times.length) out.worksheets[id] = { version: doc.version || 1, updated: times.pop(), values: values(doc) };
     }
     return out;
   }
@@ -401,143 +312,90 @@
     a.remove();
     setTimeout(URL.revokeObjectURL, 1e4, a.href);
   }
-  const okValue = (v) =>
-    v === null || typeof v == "string" || typeof v == "boolean" || Number.isInteger(v) ||
-    (Array.isArray(v) && (v.every((x) => x === null || typeof x == "string") ||
-      v.every((r) => r && typeof r == "object" && !Array.isArray(r) && Object.values(r).every((c) => c === null || typeof c == "string" || typeof c == "boolean"))));
+  const scalar = (v) => v === null || typeof v == "string" || typeof v == "boolean";
+  const usable = (v) => scalar(v) || Number.isInteger(v) || (Array.isArray(v) &&
+    (v.every((x) => x === null || typeof x == "string") || v.every((r) => obj(r) && Object.values(r).every(scalar))));
   function invalid(x) {
-    if (!x || typeof x != "object" || x.format !== "coursebook-answers") return "is not a coursebook answers file.";
-    if (x.version !== 1) return `uses answers format version ${JSON.stringify(x.version)}; this site reads version 1.`;
-    const ws = x.worksheets;
-    if (!ws || typeof ws != "object" || Array.isArray(ws)) return "has no “worksheets” object.";
+    const ws = x && x.worksheets;
+    if (!x || x.format !== "coursebook-answers") return say("not_answers");
+    if (x.version !== 1) return say("format_version", { version: JSON.stringify(x.version) });
+    if (!obj(ws)) return say("no_worksheets");
     for (const id in ws) {
-      const w = ws[id];
-      if (!ID.test(id)) return `has an invalid worksheet id “${id}”.`;
-      if (!w || typeof w != "object" || !w.values || typeof w.values != "object" || Array.isArray(w.values))
-        return `has no “values” object for worksheet “${id}”.`;
-      for (const k in w.values)
-        if (k == "__proto__" || !okValue(w.values[k])) return `has an unusable value for worksheet “${id}”, field “${k}”.`;
+      const v = ws[id] && ws[id].values;
+      if (!ID.test(id) || !obj(v)) return say("bad_worksheet", { id });
+      for (const k in v) if (k == "__proto__" || !usable(v[k])) return say("bad_value", { id, field: k });
     }
-    return "";
   }
   async function importFile(scope, input) {
-    const file = input.files[0];
-    input.value = ""; // choosing the same file again still imports
-    let data, err;
-    try {
-      data = JSON.parse(await file.text());
-      err = invalid(data);
-    } catch (e) {
-      err = "is not valid JSON.";
-    }
-    const only = scope.dataset.worksheet, ids = only ? [only] : Object.keys((data && data.worksheets) || {});
-    if (!err && !ids.some((i) => data.worksheets[i])) err = only ? `has no answers for “${title(only)}”.` : "has no answers in it.";
-    scope.cbError = err ? `Nothing was imported: “${file.name}” ${err}` : "";
+    const file = input.files[0], only = scope.dataset.worksheet;
+    input.value = "";
+    const data = await file.text().then(JSON.parse).catch(() => undefined);
+    let err = data === undefined ? say("not_json") : invalid(data);
+    const ids = err ? [] : (only ? [only] : Object.keys(data.worksheets)).filter((i) => data.worksheets[i]);
+    if (!err && !ids.length) err = say(only ? "none_for" : "none", { title: title(only) });
+    scope.cbError = err && say("refused", { file: file.name, reason: err });
     paint();
     if (err) return;
-    const t = now(), plan = ids.filter((i) => data.worksheets[i]).map((id) => {
-      const cur = docs[id] || load(id), inc = {}, v = data.worksheets[id].values;
-      for (const k in v) inc[k] = { value: v[k], updated: t };
+    const at = now(), plan = ids.map((id) => {
+      const cur = docs[id] || load(id), inc = {}, pick = {}, v = data.worksheets[id].values;
+      for (const k in v) inc[k] = { value: v[k], updated: at };
       migrate(id, inc);
-      const count = (replace) =>
-        [...new Set(Object.keys(inc).concat(replace ? Object.keys(cur.fields) : []))].filter((k) => {
-          const a = cur.fields[k] && cur.fields[k].value, b = inc[k] && inc[k].value;
-          return replace ? !same(filled(a) ? a : null, filled(b) ? b : null) : filled(b) && !same(a, b);
-        }).length;
-      return { id, inc, merge: count(false), replace: count(true), version: data.worksheets[id].version };
+      for (const k in inc) if (filled(inc[k].value)) pick[k] = inc[k];
+      const merged = { ...cur, fields: { ...cur.fields, ...pick } };
+      const replaced = { storage: 1, version: cur.version || data.worksheets[id].version, cleared: at, fields: inc };
+      const norm = (doc, k) => (filled(value(doc, k)) ? value(doc, k) : 0);
+      const diff = (next) => Object.keys({ ...cur.fields, ...inc }).filter((k) => !same(norm(cur, k), norm(next, k))).length;
+      return { id, merge: diff(merged), replace: diff(replaced), merged, replaced };
     });
-    const from = typeof data.course == "string" && data.course != NS ? ` It comes from another course (“${data.course}”).` : "";
-    const r = await ask(`Import answers from “${file.name}”?`, [
-      `Merge fills in and updates answers from the file and keeps the others; Replace makes your answers exactly those in the file.${from}`,
-      plan.map((p) => `${title(p.id)}${SHEETS[p.id] ? "" : " (not in this course: kept and exported)"}: ${p.merge} answer(s) change if you merge, ${p.replace} if you replace.`),
-    ], [["merge", "Merge"], ["replace", "Replace"]]);
-    if (!r) return;
-    for (const p of plan) {
-      const cur = docs[p.id];
-      if (r == "replace") docs[p.id] = { storage: 1, version: cur.version || p.version, cleared: t, fields: p.inc };
-      else for (const k in p.inc) if (filled(p.inc[k].value)) cur.fields[k] = p.inc[k];
-      const form = d.querySelector(`form[data-worksheet="${p.id}"]`);
-      load(p.id, form); // places what fits, keeps the rest, saves
-      for (const f of $$(`form[data-worksheet="${p.id}"]`)) show(f, p.id);
-      progress(p.id);
+    const dlg = $("[data-dialog=import]", scope);
+    $("[data-dialog-from]", dlg).textContent = say(data.course && data.course != NS ? "from_other" : "from", { file: file.name, course: data.course });
+    $("[data-dialog-list]", dlg).replaceChildren(...plan.map((p) =>
+      el("li", say("change", { ...p, title: SHEETS[p.id] ? title(p.id) : say("not_here", { title: p.id }) }))));
+    const r = await ask(scope, "import");
+    for (const p of r ? plan : []) {
+      docs[p.id] = r == "merge" ? p.merged : p.replaced;
+      load(p.id, $(sel(p.id)));
+      refresh(p.id);
     }
-    status(null, `Imported answers for ${plan.length} worksheet(s)`, scope);
+    if (r) status(0, say("imported", { count: plan.length }), scope);
   }
 
-  /* ---- dialog, print ---- */
-  function ask(heading, body, buttons) {
-    return new Promise((done) => {
-      const dlg = el("dialog", null, "cb-dialog"), h = el("h2", heading), f = el("form"), back = d.activeElement;
-      h.id = "cb-dialog-title";
-      dlg.setAttribute("aria-labelledby", h.id);
-      f.method = "dialog";
-      f.className = "cb-dialog__actions";
-      for (const [value, label, cls] of buttons.concat([["", "Cancel"]])) {
-        const b = el("button", label, "cb-button" + (cls ? " " + cls : ""));
-        b.value = value;
-        b.autofocus = !value; // the safe choice has focus
-        f.append(b);
-      }
-      dlg.append(h, ...body.map((x) => (Array.isArray(x) ? el("ul") : el("p", x))), f);
-      body.forEach((x, i) => Array.isArray(x) && dlg.children[i + 1].append(...x.map((t) => el("li", t))));
-      dlg.addEventListener("close", () => {
-        dlg.remove();
-        if (back && back.isConnected) back.focus();
-        done(dlg.returnValue);
-      });
-      d.body.append(dlg);
-      dlg.showModal();
-    });
+  function ask(scope, name) {
+    const dlg = $(`[data-dialog=${name}]`, scope), back = d.activeElement;
+    dlg.returnValue = "";
+    dlg.showModal();
+    return new Promise((done) => dlg.addEventListener("close", () => (back.focus(), done(dlg.returnValue)), { once: true }));
   }
   function print(scope) {
-    const root = d.documentElement, marked = [scope];
-    for (let e = scope.parentElement; e; e = e.parentElement) marked.push(e);
-    root.classList.add("cb-print");
-    marked.forEach((e, i) => e.classList.add(i ? "cb-print-path" : "cb-print-target"));
-    W.addEventListener("afterprint", () => {
-      root.classList.remove("cb-print");
-      marked.forEach((e) => e.classList.remove("cb-print-path", "cb-print-target"));
-    }, { once: true });
+    scope.classList.add("cb-print-target");
+    W.addEventListener("afterprint", () => scope.classList.remove("cb-print-target"), { once: true });
     W.print();
   }
-  // printed answers must not be cut off by a textarea's scroll box
   W.addEventListener("beforeprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = t.scrollHeight + 2 + "px")));
   W.addEventListener("afterprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = "")));
 
-  /* ---- other tabs: newest field wins ---- */
   W.addEventListener("storage", (e) => {
-    const id = e.key && e.key.startsWith(NS + ":") ? e.key.slice(NS.length + 1) : "";
-    if (!ID.test(id) || e.newValue == null || !docs[id]) return;
-    let inc;
-    try {
-      inc = check(JSON.parse(e.newValue));
-    } catch (err) {
-      return; // the writing tab keeps its own copy; nothing here is lost
-    }
-    const mine = docs[id];
+    const id = (e.key || "").slice(NS.length + 1), mine = docs[id];
+    const inc = mine && e.key == key(id) && attempt(() => check(JSON.parse(e.newValue)));
+    if (!inc) return;
     docs[id] = merge(mine, inc);
     migrate(id, docs[id].fields);
     docs[id].version = mine.version || docs[id].version;
-    for (const f of $$(`form[data-worksheet="${id}"]`)) show(f, id);
-    progress(id);
-    if (!same(docs[id].fields, inc.fields)) later(id); // this tab holds newer answers: write them back
+    refresh(id);
+    if (newer(docs[id], inc)) later(id); // write back what is newer here
   });
 
   d.addEventListener("input", edit);
   d.addEventListener("change", edit);
   d.addEventListener("click", click);
-  d.addEventListener("focusout", (e) => {
-    const form = e.target.closest && e.target.closest("form[data-worksheet]");
-    if (form && timers[form.dataset.worksheet]) save(form.dataset.worksheet);
-  });
-  d.addEventListener("visibilitychange", () => d.visibilityState == "hidden" && flush());
+  d.addEventListener("focusout", flush);
+  d.addEventListener("visibilitychange", () => d.hidden && flush());
   W.addEventListener("pagehide", flush);
-  W.addEventListener("popstate", flush);
-  if (W.location$ && W.location$.subscribe) W.location$.subscribe(flush);
+  if (W.location$) W.location$.subscribe(flush);
 
   W.coursebook = { version: "1", restoreAll: restore, exportAll, flush };
-  // Material's instant navigation swaps pages without a load event; document$ emits for every page
-  if (W.document$ && W.document$.subscribe) W.document$.subscribe(() => restore());
+  // Material's instant navigation swaps pages without a load event
+  if (W.document$) W.document$.subscribe(() => restore());
   else if (d.readyState == "loading") d.addEventListener("DOMContentLoaded", restore);
   else restore();
 })();

@@ -17,3 +17,7 @@ class WorksheetsConfig(Config):
     """Prefix of the browser storage keys; defaults to a slug of ``site_name``.
 
     Give each course on one web origin its own namespace so their answers never mix."""
+
+    messages = c.Type(dict, default={})
+    """The browser runtime's sentences, by id, in the course's own words (see
+    ``coursebook.html.messages.MESSAGES`` for the ids and ``{placeholders}``)."""

@@ -18,10 +18,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from coursebook.html import (
+    MESSAGES,
     WorkbookBlockExtension,
     WorksheetBlockExtension,
+    close_theme_gaps,
     render_workbook,
     render_worksheet,
+    runtime_messages,
     safe_markdown,
 )
 from coursebook.mkdocs_plugins.coach.site import CoachSite
@@ -51,6 +54,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.runtime_files: list[str] = []
         self.current_url = ""  # the page being converted, for links from `/// workbook`
         self.order: list[str] = []  # worksheet ids in reading order
+        self.messages: dict[str, str] = {}
         self.coach = CoachSite()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -80,6 +84,12 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         # branding, the coach box and the review page (raises PluginError on bad branding)
         namespace = self.config.storage_namespace or storage_namespace(config.site_name)
         self.coach.on_config(config, self.worksheets, namespace)
+        wording = {str(k): str(v) for k, v in self.config.messages.items()}
+        try:
+            self.messages = runtime_messages(wording)
+        except KeyError as exc:
+            log.warning(f"{config.config_file_path}: worksheets: messages: {exc.args[0]}")
+            self.messages = runtime_messages({k: v for k, v in wording.items() if k in MESSAGES})
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
@@ -157,11 +167,20 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
                 }
                 for ws in self.worksheets.values()
             },
+            "messages": self.messages,
         }
         # "</" inside JSON would close the script element early
         data = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
         tag = f'<script type="application/json" id="coursebook-config">{data}</script>\n'
-        return output.replace("</body>", tag + "</body>", 1)
+        return close_theme_gaps(output.replace("</body>", tag + "</body>", 1))
+
+    def on_post_template(
+        self, output_content: str, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        # 404.html is a theme template, not a page: it gets the same markup fixes
+        if not self.config.enabled or not template_name.endswith(".html"):
+            return None
+        return close_theme_gaps(output_content)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
