@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 import pytest
 from coursebook.answers import new_answers
+from coursebook.mkdocs_plugins.workbook.plugin import _public_url
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from pypdf import PdfReader
@@ -201,3 +202,9 @@ def test_a_broken_answers_file_stops_the_build_with_its_name(tmp_path: Path) -> 
     built = build_verbose(project / "mkdocs.yml", tmp_path / "site")
     assert built.returncode != 0
     assert "bad.json:2:" in built.log
+
+
+def test_a_local_preview_address_never_ends_up_in_the_pdf() -> None:
+    assert _public_url("https://course.example/") == "https://course.example/"
+    for local in ("http://127.0.0.1:8000/", "http://localhost:8000/", None, ""):
+        assert _public_url(local) is None

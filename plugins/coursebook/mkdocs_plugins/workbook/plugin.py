@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
@@ -251,7 +252,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             chapters=chapters,
             worksheets=worksheets,
             asset_dirs=(Path(config.site_dir), Path(config.docs_dir)),
-            site_url=config.site_url or None,
+            site_url=_public_url(config.site_url),
             markdown=_LazyMarkdown(self.markdown_extensions, config.mdx_configs),
         )
 
@@ -299,6 +300,17 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def _public_url(site_url: str | None) -> str | None:
+    """The site's address for links in the PDF, unless it only works on this computer."""
+    if not site_url:
+        return None
+    host = urlsplit(site_url).hostname or ""
+    # a PDF is handed on; a link to a local preview server would go nowhere for its reader
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return None
+    return site_url
 
 
 def _build_month() -> str:
