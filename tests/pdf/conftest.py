@@ -60,9 +60,11 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
-def build_verbose(config: Path, site: Path, *, strict: bool = True) -> Build:
+def build_verbose(
+    config: Path, site: Path, *, strict: bool = True, extra: tuple[str, ...] = ()
+) -> Build:
     """A real ``mkdocs build`` with info messages in the log (the plugin reports its stages there)."""
-    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
+    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site), *extra]
     if strict:
         args.append("--strict")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

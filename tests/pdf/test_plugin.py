@@ -75,6 +75,13 @@ def test_a_changed_page_rebuilds(tmp_path: Path) -> None:
     assert not (tmp_path / "two" / "workbook.pdf").exists()
     block = DOWNLOAD.search((tmp_path / "two" / "index.html").read_text())
     assert block and "workbook-print.pdf" in block.group(1) and "workbook.pdf" not in block.group(1)
+    # a --dirty build renders only the changed page: the PDF is kept, not remade without the rest
+    pdf = (tmp_path / "two" / "workbook-print.pdf").read_bytes()
+    page.write_text(page.read_text() + "\nAnother sentence.\n")
+    dirty = build_verbose(config, tmp_path / "two", strict=False, extra=("--dirty",))
+    assert dirty.returncode == 0, dirty.log
+    assert "the PDFs are not rebuilt" in dirty.log
+    assert (tmp_path / "two" / "workbook-print.pdf").read_bytes() == pdf
 
 
 def test_serve_skips_the_pdfs_unless_asked(tmp_path: Path) -> None:

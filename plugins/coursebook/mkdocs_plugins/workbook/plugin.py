@@ -78,6 +78,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.root = Path(".")
         self.pages: list[Page] = []
         self.html: dict[str, str] = {}
+        self.seen: set[str] = set()
         self.branding = Branding(title="")
         self.answers: dict[str, Any] | None = None
         self.markdown_extensions: list[str] = []
@@ -114,6 +115,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.markdown_extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         self.pages = []
         self.html = {}
+        self.seen = set()
         if self.config.download_links:
             config.extra_css.append(CSS_URI)
         return config
@@ -153,6 +155,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
     ) -> str | None:
         if not self.active:
             return None
+        self.seen.add(page.file.src_uri)
         if self._in_book(page):
             self.html[page.file.src_uri] = html
         if not self.config.download_links:
@@ -176,6 +179,18 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         if not self.active:
             return
         started = time.perf_counter()
+        unrendered = [
+            p.file.src_uri
+            for p in self.pages
+            if p.file.src_uri not in self.seen and self._in_book(p)
+        ]
+        if unrendered:
+            # a --dirty build renders only changed pages: a PDF made now would lack the others
+            log.info(
+                f"workbook: {len(unrendered)} pages were not rendered in this build "
+                f"(e.g. {unrendered[0]}, a --dirty build); the PDFs are not rebuilt"
+            )
+            return
         chapters = tuple(
             Chapter(title=p.title or p.file.name, url=p.url, html=self.html[p.file.src_uri])
             for p in self.pages
