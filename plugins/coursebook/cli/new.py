@@ -59,10 +59,9 @@ def new(directory: Path, blank: bool, force: bool) -> None:
     # Material refuses a custom_dir that does not exist, and packaging drops empty folders
     (directory / "site_src").mkdir(exist_ok=True)
     _link_schema(directory)
-    pages = len(list((directory / "content").rglob("*.md")))
     worksheets = len(list((directory / "worksheets").glob("*.yml")))
     click.echo(
-        f"Created a course in {directory}: {pages} pages, {worksheets} "
+        f"Created a course in {directory} with {worksheets} "
         f"worksheet{'s' if worksheets != 1 else ''}."
     )
     click.echo("Next, preview it while you edit it (then build it with `mkdocs build`):\n")

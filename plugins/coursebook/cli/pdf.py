@@ -22,6 +22,7 @@ import click
 
 from coursebook.answers import AnswersError, load_answers
 from coursebook.answers.markdown import unknown_answers
+from coursebook.branding import BrandingError, load_branding
 from coursebook.cli.common import CONFIG_OPTION, fail, load_course, warn
 
 
@@ -59,6 +60,12 @@ def pdf(
     editable), so you can hand back a workbook with the client's work in it.
     """
     course = load_course(config_file)
+    try:  # before the long build: the plugin would stop on the same mistake
+        load_branding(
+            course.project.site_name, course.project.settings.get("extra"), Path(config_file).name
+        )
+    except BrandingError as exc:
+        fail(str(exc))
     data = None
     if answers_file is not None:
         try:
