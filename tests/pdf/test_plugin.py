@@ -98,6 +98,14 @@ def test_serve_skips_the_pdfs_unless_asked(tmp_path: Path) -> None:
     build(config)
     assert (tmp_path / "served2" / "workbook-print.pdf").is_file()
 
+    # and enabled: false turns everything off, in a plain build too
+    text = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(text.replace('"build_on_serve": true', '"enabled": false'))
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "off"))
+    build(config)
+    assert not list((tmp_path / "off").glob("*.pdf"))
+    assert "cb-workbook-download" not in (tmp_path / "off" / "index.html").read_text()
+
 
 ANSWERS = {
     "name": "Ada Lovelace",
@@ -121,9 +129,23 @@ ANSWERS = {
 }
 
 
+BRANDING = """
+extra:
+  coursebook:
+    subtitle: Coaching notes for the brave
+    coach:
+      name: Sam Rivera
+      email: sam@example.org
+      website: https://coach.example.org
+    colors:
+      primary: "#00695c"
+"""
+
+
 @pytest.fixture(scope="module")
 def personal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture course built for one client with her answers, on Letter paper."""
+    """The fixture course built for one client with her answers, on Letter paper, branded for
+    a coach (logo, contact, colours) and with another font."""
     root = tmp_path_factory.mktemp("personal")
     project = copy_project(PDFSITE, root / "project")
     answers = new_answers(
@@ -132,8 +154,15 @@ def personal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (project / "ada.json").write_text(json.dumps(answers), encoding="utf-8")
     set_workbook_options(
-        project / "mkdocs.yml", client="Ada Lovelace", answers="ada.json", paper_size="Letter"
+        project / "mkdocs.yml",
+        client="Ada Lovelace",
+        answers="ada.json",
+        paper_size="Letter",
+        font_family="DejaVu Serif",
+        cover={"date": "Spring 2025", "logo": "images/chart.png"},
     )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(BRANDING)
     built = build_verbose(project / "mkdocs.yml", root / "site")
     assert built.returncode == 0, built.log
     return root / "site"
@@ -176,12 +205,34 @@ def test_print_variant_typesets_the_answers(personal: Path) -> None:
     assert "Prepared for Ada Lovelace" in reader.pages[0].extract_text()
 
 
-def test_client_name_on_both_covers_and_letter_paper(personal: Path) -> None:
+def test_cover_footer_paper_and_font_follow_the_options(personal: Path) -> None:
     for name in ("workbook.pdf", "workbook-print.pdf"):
         reader = PdfReader(personal / name)
-        assert "Prepared for Ada Lovelace" in reader.pages[0].extract_text()
-        box = reader.pages[0].mediabox
+        cover = reader.pages[0]
+        text = cover.extract_text()
+        for expected in (
+            "Prepared for Ada Lovelace",
+            "Coaching notes for the brave",  # subtitle from the branding
+            "Sam Rivera",
+            "sam@example.org",
+            "coach.example.org",
+            "Spring 2025",
+        ):
+            assert expected in text
+        uris = [a.get_object()["/A"]["/URI"] for a in cover.get("/Annots") or []]
+        assert {"mailto:sam@example.org", "https://coach.example.org"} <= set(uris)
+        logos = cover["/Resources"]["/XObject"].values()
+        assert any(x.get_object().get("/Subtype") == "/Image" for x in logos)
+        box = cover.mediabox
         assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+        assert "Prepared for Ada Lovelace · Sam Rivera" in reader.pages[3].extract_text()
+        assert reader.metadata is not None and reader.metadata.author == "Sam Rivera"
+        fonts = {
+            str(font.get_object()["/BaseFont"])
+            for page in reader.pages
+            for font in (page["/Resources"].get("/Font") or {}).values()
+        }
+        assert any("DejaVu-Serif" in f for f in fonts), fonts
 
 
 def test_answers_the_workbook_cannot_place_are_reported(tmp_path: Path) -> None:
