@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -12,6 +13,7 @@ from coursebook.answers import new_answers
 from coursebook.mkdocs_plugins.workbook.plugin import _public_url
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from PIL import Image
 from pypdf import PdfReader
 
 from tests.pdf.conftest import PDFSITE, Course, build_verbose, copy_project, set_workbook_options
@@ -266,3 +268,40 @@ def test_a_local_preview_address_never_ends_up_in_the_pdf() -> None:
     assert _public_url("https://course.example/") == "https://course.example/"
     for local in ("http://127.0.0.1:8000/", "http://localhost:8000/", None, ""):
         assert _public_url(local) is None
+
+
+def widget_pixels(pdf: Path, name: str, tmp_path: Path) -> tuple[int, int]:
+    """Dark and total pixels inside the widget of field ``name``, as poppler draws the page."""
+    reader = PdfReader(pdf)
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            widget = annotation.get_object()
+            if widget.get("/T") == name:
+                x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+                height = float(page.mediabox.height)
+                stem = tmp_path / f"w{number}"
+                pages = ["-f", str(number + 1), "-l", str(number + 1)]
+                run = subprocess.run(
+                    ["pdftoppm", "-png", "-r", "144", *pages, str(pdf), str(stem)],
+                    capture_output=True,
+                    text=True,
+                )
+                assert run.returncode == 0 and run.stderr == "", run.stderr
+                (png,) = tmp_path.glob(f"{stem.name}*.png")
+                image = Image.open(png).convert("L")
+                scale = 144 / 72
+                left, right = sorted((x1 * scale, x2 * scale))
+                top, bottom = sorted(((height - y1) * scale, (height - y2) * scale))
+                inset = (right - left) * 0.25  # inside the border
+                box = image.crop((left + inset, top + inset, right - inset, bottom - inset))
+                histogram = box.histogram()
+                return sum(histogram[:128]), sum(histogram)
+    raise AssertionError(f"no widget named {name}")
+
+
+def test_prefilled_ticks_are_drawn_by_poppler(personal: Path, tmp_path: Path) -> None:
+    ticked, total = widget_pixels(personal / "workbook.pdf", "practice:sources:1", tmp_path)
+    (tmp_path / "b").mkdir()
+    empty, _ = widget_pixels(personal / "workbook.pdf", "practice:log:2:thanked", tmp_path / "b")
+    assert empty == 0
+    assert ticked > total * 0.05

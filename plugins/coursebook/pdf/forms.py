@@ -11,7 +11,10 @@ What WeasyPrint writes, and what this changes:
 - ``/DA`` carries a graphics-state operator (``/a1 gs``) that is not allowed there and
   makes poppler reject the field's appearance: it is dropped;
 - text values are written into ``/V`` here rather than in the HTML, where WeasyPrint
-  would also paint them on the page (the viewer then draws them a second time).
+  would also paint them on the page (the viewer then draws them a second time);
+- checkboxes and radio buttons get a ``/DA`` (ZapfDingbats, in ``/DR``) and a ``/MK /CA``
+  glyph: with ``/NeedAppearances`` (which pre-filled text fields need) viewers redraw
+  every widget, and poppler-based ones drew ticked boxes empty without them.
 """
 
 from __future__ import annotations
@@ -57,9 +60,16 @@ class FormFinisher:
             obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)
         }
         kids: set[bytes] = set()
+        dingbats = self._add_dingbats(pdf, form, by_reference)
         for obj in by_reference.values():
             if obj.get("Subtype") != "/Widget":
                 continue
+            if obj.get("FT") == "/Btn" or "Parent" in obj:
+                obj["DA"] = pydyf.String(f"0 g /{dingbats} 0 Tf".encode())
+                # ZapfDingbats "4" is a check mark, "l" a filled circle
+                obj.setdefault("MK", pydyf.Dictionary())["CA"] = pydyf.String(
+                    "l" if "Parent" in obj else "4"
+                )
             if isinstance(obj.get("DA"), pydyf.String) and isinstance(obj["DA"].string, bytes):
                 obj["DA"] = pydyf.String(_GRAPHICS_STATE.sub(b"", obj["DA"].string))
             if "Parent" in obj:
@@ -75,6 +85,25 @@ class FormFinisher:
                 self._name_states(group, by_reference)
         form["Fields"] = pydyf.Array(ref for ref in form["Fields"] if ref not in kids)
         self.fields = len(form["Fields"])
+
+    @staticmethod
+    def _add_dingbats(
+        pdf: pydyf.PDF, form: pydyf.Dictionary, by_reference: Mapping[bytes, Any]
+    ) -> str:
+        """Put ZapfDingbats (a standard font, nothing to embed) in the form's resources."""
+
+        def resolve(value: Any) -> Any:
+            return by_reference.get(value, value) if isinstance(value, bytes) else value
+
+        resources = resolve(form.get("DR"))
+        fonts = resolve(resources.get("Font")) if isinstance(resources, dict) else None
+        font = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/ZapfDingbats"})
+        pdf.add_object(font)
+        if isinstance(fonts, dict):
+            fonts["ZaDb"] = font.reference
+        elif isinstance(resources, dict):
+            resources["Font"] = pydyf.Dictionary({"ZaDb": font.reference})
+        return "ZaDb"
 
     @staticmethod
     def _name_states(group: pydyf.Dictionary, by_reference: Mapping[bytes, Any]) -> None:
