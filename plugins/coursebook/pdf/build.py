@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -159,7 +158,7 @@ def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """One PDF to lay out: all WeasyPrint needs, and nothing that cannot cross to a worker process."""
+    """One PDF to lay out: all WeasyPrint needs, as plain data (the HTML is already made)."""
 
     variant: Variant
     html: str
@@ -187,7 +186,7 @@ def prepare_job(book: Book, variant: Variant, warn: Report | None = None) -> Job
 
 
 def run_job(job: Job) -> Result:
-    """Lay out and write one PDF (the slow part; runs in a worker process when there are two)."""
+    """Lay out and write one PDF (the slow part)."""
     import weasyprint  # imported here: it takes a while, and sites without PDFs never need it
 
     result = Result(b"")
@@ -235,40 +234,26 @@ def build_pdfs(
     *,
     log: Report | None = None,
     warn: Report | None = None,
-    parallel: bool = True,
 ) -> dict[Variant, bytes]:
-    """Several variants of the workbook; laid out side by side in worker processes when
-    there are two variants and two CPUs (WeasyPrint uses one core per document)."""
-    jobs = []
+    """Several variants of the workbook, one after the other.
+
+    Laying them out in two worker processes was measured slower on two busy cores: each
+    worker pays WeasyPrint's start-up again, and spawned workers re-import the caller's
+    main script, which a build script without a ``__main__`` guard does not survive.
+    """
+    jobs: list[Job] = []
+    results: list[Result] = []
     for variant in variants:
-        jobs.append(prepare_job(book, variant, warn))
+        job = prepare_job(book, variant, warn)
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
-    results: list[Result] | None = None
-    # imported here, like WeasyPrint: a warm build that reuses cached PDFs needs none of it
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    if parallel and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
-        if log:
-            log(f"laying out {len(jobs)} PDFs in parallel")
-        try:
-            # spawn, not fork: the parent may hold threads (a dev server) and C libraries' state
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=len(jobs), mp_context=context) as pool:
-                results = list(pool.map(run_job, jobs))
-        except (BrokenProcessPool, OSError) as exc:
-            if log:
-                log(f"worker processes failed ({exc}); laying out one PDF at a time")
-            results = None
-    if results is None:
-        results = [run_job(job) for job in jobs]
-    for result in results:
+        result = run_job(job)
         for line in result.log:
             if log:
                 log(line)
         for line in result.warnings:
             if warn:
                 warn(line)
+        jobs.append(job)
+        results.append(result)
     return {job.variant: result.pdf for job, result in zip(jobs, results, strict=True)}
