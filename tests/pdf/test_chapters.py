@@ -20,7 +20,7 @@ TABS = """
 
 def prepare(*chapters: Chapter, **book: object) -> tuple[list[PreparedChapter], list[str]]:
     problems: list[str] = []
-    prepared, _ = prepare_chapters(
+    prepared = prepare_chapters(
         Book(title="T", chapters=chapters, **book),  # type: ignore[arg-type]
         lambda worksheet_id: None,
         problems.append,

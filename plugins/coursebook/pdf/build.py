@@ -133,7 +133,7 @@ def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
             return None
         return render_pdf_worksheet(worksheet, variant, book.values(worksheet_id), markdown)
 
-    chapters, _ = prepare_chapters(book, render, warn)
+    chapters = prepare_chapters(book, render, warn)
     logo = None
     if book.logo is not None:
         if book.logo.is_file():

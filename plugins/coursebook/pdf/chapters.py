@@ -55,6 +55,7 @@ class _Parsed:
     body: ET.Element
     ids: set[str]
     worksheets: list[str]
+    problems: list[str]
 
 
 def parse_fragment(html: str) -> ET.Element:
@@ -298,9 +299,7 @@ def _prefix_ids(body: ET.Element, prefix: str) -> set[str]:
     return ids
 
 
-def _resolve_images(
-    parsed: _Parsed, asset_dirs: Sequence[Path], problems: list[str]
-) -> Iterator[Path]:
+def _resolve_images(parsed: _Parsed, asset_dirs: Sequence[Path]) -> None:
     parents = _parents(parsed.body)
     for image in [e for e in _elements(parsed.body) if e.tag == "img"]:
         image.attrib.pop("srcset", None)
@@ -313,9 +312,8 @@ def _resolve_images(
         found = next((d / key for d in asset_dirs if key and (d / key).is_file()), None)
         if found is not None:
             image.set("src", found.resolve().as_uri())
-            yield found
             continue
-        problems.append(f"image '{src}' not found")
+        parsed.problems.append(f"image '{src}' not found")
         stand_in = ET.Element("span", {"class": "cb-missing-image"})
         stand_in.text = f"[{image.get('alt') or 'image'}]"
         _replace(image, parents[image], [stand_in])
@@ -367,14 +365,13 @@ def prepare_chapters(
     book: Book,
     render: RenderWorksheet,
     problems: Callable[[str], None] | None = None,
-) -> tuple[list[PreparedChapter], list[Path]]:
-    """The book's chapters ready for the template, and the image files they use.
+) -> list[PreparedChapter]:
+    """The book's chapters ready for the template.
 
     ``problems`` receives one line per thing the author should fix (a missing image, a
     worksheet the book does not know), each naming the page.
     """
     parsed: list[_Parsed] = []
-    notes: list[tuple[Chapter, list[str]]] = []
     for number, chapter in enumerate(book.chapters, start=1):
         anchor = f"c{number}"
         body = parse_fragment(chapter.html)
@@ -385,21 +382,20 @@ def prepare_chapters(
         _static_controls(body)
         worksheets = _swap_worksheets(body, render, found)
         ids = _prefix_ids(body, anchor + "-")
-        parsed.append(_Parsed(chapter, anchor, body, ids, worksheets))
-        notes.append((chapter, found))
+        parsed.append(_Parsed(chapter, anchor, body, ids, worksheets, found))
 
+    # links need every chapter's ids, so they are rewritten once all are parsed
     by_key = {page_key(p.chapter.url): p for p in parsed}
-    images: list[Path] = []
-    for item, (chapter, found) in zip(parsed, notes, strict=True):
-        images.extend(_resolve_images(item, book.asset_dirs, found))
+    for item in parsed:
+        _resolve_images(item, book.asset_dirs)
         _rewrite_links(item, by_key, book.site_url)
         _ensure_title(item)
         if problems:
-            page = chapter.url or "home page"
-            for problem in found:
-                problems(f"{chapter.title} ({page}): {problem}")
+            page = item.chapter.url or "home page"
+            for problem in item.problems:
+                problems(f"{item.chapter.title} ({page}): {problem}")
 
-    prepared = [
+    return [
         PreparedChapter(
             title=p.chapter.title,
             anchor=p.anchor,
@@ -410,4 +406,3 @@ def prepare_chapters(
         )
         for p in parsed
     ]
-    return prepared, images

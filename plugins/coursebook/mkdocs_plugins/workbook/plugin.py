@@ -158,7 +158,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.seen.add(page.file.src_uri)
         if self._in_book(page):
             self.html[page.file.src_uri] = html
-        if not self.config.download_links:
+        if not self.config.download_links or not self.variants:
             return None
         return html + self._download_block(page)
 
