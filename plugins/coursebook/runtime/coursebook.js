@@ -260,7 +260,7 @@
   }
   function click(e) {
     const c = e.target.closest("[data-close]"), b = e.target.closest("[data-add-row],[data-remove-row],[data-action]"), scope = b && b.closest(SCOPE);
-    if (c) return c.closest("dialog").close(c.dataset.close);
+    if (c) return c.closest("dialog").close(c.value);
     if (!scope) return;
     const f = b.closest("[data-field]"), id = scope.dataset.worksheet, ids = id ? [id] : allIds(), act = b.dataset.action;
     if (f) {
