@@ -126,9 +126,6 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         errors = check_references(display, source, self.worksheets)
         if errors:
             raise PluginError("\n".join(str(e) for e in errors))
-        for ref in find_references(source):
-            self.used_on[ref.worksheet_id].append(display)
-            self.page_urls.setdefault(ref.worksheet_id, page.url)
         return None
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -189,11 +186,14 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
 
     def _locate(self, nav: Navigation, files: Files) -> None:
         # every page's worksheets are known before any page is converted, so the
-        # `/// workbook` list can link to pages that come after it
+        # `/// workbook` list can link to pages that come after it, and usage is
+        # counted over all pages even when `--dirty` converts only a few of them
         pages = [p.file for p in nav.pages]
         pages += [f for f in files.documentation_pages() if f not in pages]
+        self.used_on.clear()
         for file in pages:
             for ref in find_references(file.content_string):
+                self.used_on[ref.worksheet_id].append(self._display(file.abs_src_path))
                 if ref.worksheet_id in self.worksheets:
                     self.page_urls.setdefault(ref.worksheet_id, file.url)
         self.order = list(self.page_urls) + sorted(set(self.worksheets) - set(self.page_urls))
