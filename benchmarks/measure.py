@@ -26,9 +26,14 @@ class RunFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Sample:
-    """One measured run: wall-clock seconds and the peak resident memory of the process."""
+    """One measured run: wall-clock seconds, CPU seconds and the peak resident memory.
+
+    CPU seconds (user + system, the process and the children it waited for) barely move when
+    other work shares the machine; wall-clock seconds do, so ratios are given in both.
+    """
 
     seconds: float
+    cpu: float
     peak_bytes: int
     output: str
 
@@ -51,7 +56,7 @@ def run(
     if proc.returncode != 0:
         command = " ".join(str(c) for c in cmd)
         raise RunFailed(f"{command} exited with {proc.returncode}:\n{text[-4000:]}")
-    return Sample(seconds, usage.ru_maxrss * 1024, text)
+    return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, text)
 
 
 def mkdocs_build(config: Path, site: Path, python: Path | str = sys.executable) -> Sample:

@@ -19,6 +19,7 @@ from typing import Any
 
 import coursebook.pdf.build as pdf_build
 import weasyprint
+from gctime import GCTimer
 from mkdocs.__main__ import cli
 
 Timings = dict[str, float]
@@ -88,9 +89,17 @@ def main() -> None:
         original = getattr(pdf_build, name, None)
         if original is not None:
             patch_everywhere(original, timed(timings, name, original))
+    try:
+        from coursebook.pdf.forms import FormFinisher
+
+        FormFinisher.__call__ = timed(timings, "finisher", FormFinisher.__call__)  # type: ignore[method-assign]
+    except ImportError:
+        pass
+    collector = GCTimer().start()
     start = time.perf_counter()
     cli.main(args=mkdocs_args, standalone_mode=False)
     timings["mkdocs"] = time.perf_counter() - start
+    timings["gc"] = collector.seconds
     args.report.write_text(json.dumps({"timings": timings, "html": kept}, indent=1))
 
 

@@ -31,7 +31,7 @@ class SizeResult:
     base: list[Sample] = field(default_factory=list)
     ours: list[Sample] = field(default_factory=list)
     stages: list[dict[str, float]] = field(default_factory=list)
-    alone: list[float] = field(default_factory=list)
+    alone: list[dict[str, float]] = field(default_factory=list)
     alone_peak: list[int] = field(default_factory=list)
     pdf_pages: int = 0
     pdf_bytes: int = 0
@@ -42,8 +42,13 @@ class SizeResult:
 
     @staticmethod
     def mid(samples: list[Sample]) -> float:
-        """Median seconds."""
+        """Median wall-clock seconds."""
         return median([s.seconds for s in samples])
+
+    @staticmethod
+    def mid_cpu(samples: list[Sample]) -> float:
+        """Median CPU seconds."""
+        return median([s.cpu for s in samples])
 
     @property
     def pdf_seconds(self) -> float:
@@ -51,24 +56,38 @@ class SizeResult:
         return self.mid(self.ours) - self.mid(self.base)
 
     @property
+    def pdf_cpu(self) -> float:
+        """The same in CPU seconds."""
+        return self.mid_cpu(self.ours) - self.mid_cpu(self.base)
+
+    @property
     def per_page(self) -> float:
         """PDF seconds per course page."""
         return self.pdf_seconds / self.pages
+
+    @property
+    def per_page_cpu(self) -> float:
+        """PDF CPU seconds per course page."""
+        return self.pdf_cpu / self.pages
 
     @property
     def peak_mib(self) -> float:
         """Median peak RSS of the ``mkdocs build`` process that made the PDF, in MiB."""
         return median([s.peak_bytes for s in self.ours]) / 2**20
 
-    @property
-    def alone_seconds(self) -> float:
-        """WeasyPrint alone on the same HTML (median), import included as it is in ours."""
-        return median(self.alone)
+    def alone_median(self, key: str = "seconds") -> float:
+        """WeasyPrint alone on the same HTML (median of ``seconds``, ``cpu``, ``layout``...)."""
+        return median([a[key] for a in self.alone])
 
     @property
     def overhead(self) -> float:
-        """Our whole PDF step over WeasyPrint alone."""
-        return self.pdf_seconds / self.alone_seconds
+        """Our whole PDF step over WeasyPrint alone, wall-clock."""
+        return self.pdf_seconds / self.alone_median("seconds")
+
+    @property
+    def overhead_cpu(self) -> float:
+        """The same in CPU seconds."""
+        return self.pdf_cpu / self.alone_median("cpu")
 
     def stage(self, name: str) -> float:
         """Median seconds of one probed stage (``book_html``, ``layout``, ``write_pdf``, ...)."""
@@ -78,6 +97,11 @@ class SizeResult:
     def their_pdf_seconds(self) -> float:
         """What mkdocs-to-pdf adds to ``mkdocs build`` in its own environment."""
         return self.mid(self.theirs) - self.mid(self.theirs_base)
+
+    @property
+    def their_pdf_cpu(self) -> float:
+        """The same in CPU seconds."""
+        return self.mid_cpu(self.theirs) - self.mid_cpu(self.theirs_base)
 
 
 def _probe(config: Path, site: Path, report: Path, keep: Path | None) -> tuple[Sample, dict]:
@@ -89,11 +113,11 @@ def _probe(config: Path, site: Path, report: Path, keep: Path | None) -> tuple[S
     return sample, json.loads(report.read_text(encoding="utf-8"))
 
 
-def _alone(kept: dict, out: Path) -> tuple[float, int]:
+def _alone(kept: dict, out: Path) -> tuple[dict[str, float], int]:
     cmd: list[str | Path] = [sys.executable, HERE / "weasy_alone.py", kept["html"]]
     cmd += [kept.get("base_url") or "", json.dumps(kept.get("options") or {}), out]
     sample = run(cmd)
-    return float(json.loads(sample.output.strip().splitlines()[-1])["seconds"]), sample.peak_bytes
+    return json.loads(sample.output.strip().splitlines()[-1]), sample.peak_bytes
 
 
 def measure_size(work: Path, pages: int, runs: int, their_python: Path | None = None) -> SizeResult:
@@ -137,8 +161,8 @@ def measure_size(work: Path, pages: int, runs: int, their_python: Path | None = 
         if i == 0:
             result.pdf_bytes = (our_site / PDF_NAME).stat().st_size
             result.pdf_pages = pdf_pages(our_site / PDF_NAME)
-        seconds, peak = _alone(report["html"][0], work / f"alone-{pages}.pdf")
-        result.alone.append(seconds)
+        alone, peak = _alone(report["html"][0], work / f"alone-{pages}.pdf")
+        result.alone.append(alone)
         result.alone_peak.append(peak)
         if their_python:
             result.theirs_base.append(mkdocs_build(base, base_site, their_python))

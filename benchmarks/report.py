@@ -44,7 +44,8 @@ def render(r: dict[str, Any]) -> str:
         out += [
             f"Plugins measured: {', '.join(b['plugins'])}. Baseline: the same site with them "
             "removed from `plugins:` (so their import cost counts as overhead). Each variant "
-            f"{b['runs']} runs, interleaved; wall-clock of the whole `mkdocs build` process.",
+            f"{b['runs']} runs, interleaved; the whole `mkdocs build` process, wall-clock and "
+            "CPU (user + system, worker processes included).",
             "",
         ]
         rows = [
@@ -52,12 +53,16 @@ def render(r: dict[str, Any]) -> str:
                 v["name"],
                 _s(v["median"]),
                 f"{_s(v['min'])}\u2013{_s(v['max'])}",
+                _s(v.get("cpu")),
                 _s(v.get("ratio")),
+                _s(v.get("ratio_cpu")),
                 _s(v["peak_mb"], 0),
             ]
             for v in b["variants"]
         ]
-        out += _table(["variant", "median s", "range s", "\u00d7 without", "peak MB"], rows)
+        head = ["variant", "median s", "range s", "CPU s", "\u00d7 without", "\u00d7 without (CPU)",
+                "peak MB"]  # fmt: skip
+        out += _table(head, rows)
         if b.get("pdfs"):
             sizes = ", ".join(f"`{k}` {v / 1e6:.2f} MB" for k, v in b["pdfs"].items())
             out += [f"Default course PDFs: {sizes} ({b.get('pdf_pages', '?')} pages fillable).", ""]
@@ -66,12 +71,13 @@ def render(r: dict[str, Any]) -> str:
     if p:
         out += ["### PDF workbook at N course pages (fillable variant, cold cache)", ""]
         out += [
-            "N generated chapters of ~1500 words, N/5 worksheets (every field type), one image, "
-            "table, content tabs and admonitions each. *PDF s* = median `mkdocs build` with the "
-            "`workbook` plugin minus median without it (everything our plugin adds, WeasyPrint "
-            "included). *WeasyPrint alone* = a fresh process laying out and writing the exact "
-            "HTML our plugin handed to WeasyPrint (its import included, as in ours; interpreter "
-            "start-up left out of both). Stages are timed inside the build by `pdf_probe.py`.",
+            "N generated chapters of ~1500 words, N/5 worksheets (every field type), and on "
+            "every chapter an image, a table, content tabs, admonitions and a definition list. "
+            "*PDF s* = median `mkdocs build` with the `workbook` plugin minus median without "
+            "it: everything our plugin adds, WeasyPrint included. *WeasyPrint alone* = a fresh "
+            "process laying out and writing the exact HTML, with the same options, that our "
+            "plugin handed to WeasyPrint (its import included, as in ours; interpreter start-up "
+            "left out of both). *Peak MB* = the build process's peak RSS.",
             "",
         ]
         rows = [
@@ -81,33 +87,56 @@ def render(r: dict[str, Any]) -> str:
                 s["pdf_pages"],
                 _s(s["pdf_bytes"] / 1e6),
                 _s(s["pdf_seconds"], 1),
-                _s(s["per_page"], 3),
+                _s(s.get("pdf_cpu"), 1),
+                _s(s.get("per_page_cpu"), 3),
                 _s(s["peak_mb"], 0),
                 _s(s["alone_seconds"], 1),
-                _s(s["overhead"]),
+                _s(s.get("alone_cpu"), 1),
+                _s(s.get("alone_peak_mb"), 0),
+                f"{_s(s.get('overhead_cpu'))} ({_s(s['overhead'])})",
                 s["runs"],
             ]
             for s in p["sizes"]
         ]
-        head = ["N", "worksheets", "PDF pages", "PDF MB", "PDF s", "s / page", "peak MB",
-                "WeasyPrint alone s", "ours / alone", "runs"]  # fmt: skip
+        head = ["N", "worksheets", "PDF pages", "PDF MB", "PDF s", "PDF CPU s", "CPU s / chapter",
+                "peak MB", "WeasyPrint alone s", "alone CPU s", "alone peak MB",
+                "ours / alone CPU (wall)", "runs"]  # fmt: skip
         out += _table(head, rows)
         names = {
             "book_html": "our HTML (`book_html`)",
             "prepare_job": "`prepare_job` (HTML + field values)",
             "layout": "WeasyPrint layout",
-            "write_pdf": "WeasyPrint write + our finisher",
+            "write_pdf": "WeasyPrint write (with our finisher)",
+            "finisher": "our form finisher",
             "run_job": "`run_job` (layout + write)",
             "build_pdfs": "`build_pdfs` total",
             "mkdocs": "whole `mkdocs build`",
+            "gc": "of which Python's GC",
         }
         keys = [k for k in names if any(k in s["stages"] for s in p["sizes"])]
-        rows = [[s["pages"], *(_s(s["stages"].get(k), 2) for k in keys)] for s in p["sizes"]]
+        alone_names = {
+            "import": "alone: import",
+            "layout": "alone: layout",
+            "write_pdf": "alone: write",
+            "gc": "alone: of which GC",
+        }
+        alone_keys = [
+            k for k in alone_names if any(k in s.get("alone_stages", {}) for s in p["sizes"])
+        ]
+        rows = [
+            [
+                s["pages"],
+                *(_s(s["stages"].get(k), 2) for k in keys),
+                *(_s(s["alone_stages"].get(k), 2) for k in alone_keys),
+            ]
+            for s in p["sizes"]
+        ]
         out += [
-            "Where the time goes inside the build (median seconds, timed by `pdf_probe.py`):",
+            "Where the time goes (median wall-clock seconds; inside our build as timed by "
+            "`pdf_probe.py`, then WeasyPrint alone):",
             "",
         ]
-        out += _table(["N", *(names[k] for k in keys)], rows)
+        out += _table(["N", *(names[k] for k in keys), *(alone_names[k] for k in alone_keys)], rows)
 
     c = r.get("to_pdf")
     if c:
@@ -120,14 +149,14 @@ def render(r: dict[str, Any]) -> str:
             "",
         ]
         rows = [
-            ["coursebook `workbook` (fillable)", _s(c["ours_build"], 1), _s(c["ours_pdf"], 1), c["our_pages"], _s(c["our_bytes"] / 1e6)],
-            ["mkdocs-to-pdf", _s(c["their_build"], 1), _s(c["their_pdf"], 1), c["their_pages"], _s(c["their_bytes"] / 1e6)],
+            ["coursebook `workbook` (fillable)", _s(c["ours_build"], 1), _s(c["ours_pdf"], 1), _s(c.get("ours_pdf_cpu"), 1), c["our_pages"], _s(c["our_bytes"] / 1e6)],
+            ["mkdocs-to-pdf", _s(c["their_build"], 1), _s(c["their_pdf"], 1), _s(c.get("their_pdf_cpu"), 1), c["their_pages"], _s(c["their_bytes"] / 1e6)],
         ]  # fmt: skip
-        out += _table(["", "`mkdocs build` s", "PDF s", "PDF pages", "PDF MB"], rows)
+        out += _table(["", "`mkdocs build` s", "PDF s", "PDF CPU s", "PDF pages", "PDF MB"], rows)
         out += [
-            f"Ours is **{_s(c['step_ratio'])}\u00d7** faster on the PDF step and "
-            f"{_s(c['build_ratio'])}\u00d7 on the whole build; their PDF is {_s(c['size_ratio'])}\u00d7 "
-            "the size of ours.",
+            f"Ours is **{_s(c.get('step_ratio_cpu'))}\u00d7** faster on the PDF step in CPU "
+            f"time ({_s(c['step_ratio'])}\u00d7 wall-clock) and {_s(c['build_ratio'])}\u00d7 on "
+            f"the whole build; their PDF is {_s(c['size_ratio'])}\u00d7 the size of ours.",
             "",
         ]
 

@@ -37,7 +37,12 @@ TARGETS = {
 
 def _spread(samples: list[Sample]) -> dict[str, float]:
     secs = [s.seconds for s in samples]
-    return {"median": median(secs), "min": min(secs), "max": max(secs)}
+    return {
+        "median": median(secs),
+        "min": min(secs),
+        "max": max(secs),
+        "cpu": median([s.cpu for s in samples]),
+    }
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -55,6 +60,7 @@ def summarize_build(b: BuildOverhead, site: Path) -> dict[str, Any]:
         row = {"name": name, **_spread(samples)}
         row["peak_mb"] = median([s.peak_bytes for s in samples]) / 1e6
         row["ratio"] = None if samples is b.without else b.ratio(samples)
+        row["ratio_cpu"] = None if samples is b.without else b.ratio_cpu(samples)
         variants.append(row)
     pdfs = default_pdf_sizes(site)
     out: dict[str, Any] = {"plugins": list(b.plugins), "runs": len(b.without), "variants": variants}
@@ -73,14 +79,21 @@ def summarize_size(s: SizeResult) -> dict[str, Any]:
         "pdf_pages": s.pdf_pages,
         "pdf_bytes": s.pdf_bytes,
         "pdf_seconds": s.pdf_seconds,
+        "pdf_cpu": s.pdf_cpu,
         "per_page": s.per_page,
+        "per_page_cpu": s.per_page_cpu,
         "peak_mb": s.peak_mib * 2**20 / 1e6,
-        "alone_seconds": s.alone_seconds,
+        "alone_seconds": s.alone_median("seconds"),
+        "alone_cpu": s.alone_median("cpu"),
+        "alone_stages": {
+            k: s.alone_median(k) for k in ("import", "layout", "write_pdf", "gc") if k in s.alone[0]
+        },
         "alone_peak_mb": median(s.alone_peak) / 1e6,
         "overhead": s.overhead,
+        "overhead_cpu": s.overhead_cpu,
         "stages": {k: s.stage(k) for k in sorted({k for st in s.stages for k in st})},
-        "with_seconds": [x.seconds for x in s.ours],
-        "without_seconds": [x.seconds for x in s.base],
+        "with_runs": [(x.seconds, x.cpu) for x in s.ours],
+        "without_runs": [(x.seconds, x.cpu) for x in s.base],
         "alone_runs": s.alone,
     }
 
@@ -94,7 +107,10 @@ def summarize_to_pdf(s: SizeResult, version: str) -> dict[str, Any]:
         "their_build": s.mid(s.theirs),
         "ours_pdf": s.pdf_seconds,
         "their_pdf": s.their_pdf_seconds,
+        "ours_pdf_cpu": s.pdf_cpu,
+        "their_pdf_cpu": s.their_pdf_cpu,
         "step_ratio": s.their_pdf_seconds / s.pdf_seconds,
+        "step_ratio_cpu": s.their_pdf_cpu / s.pdf_cpu,
         "build_ratio": s.mid(s.theirs) / s.mid(s.ours),
         "our_bytes": s.pdf_bytes,
         "their_bytes": s.their_bytes,
@@ -102,69 +118,75 @@ def summarize_to_pdf(s: SizeResult, version: str) -> dict[str, Any]:
         "our_pages": s.pdf_pages,
         "their_pages": s.their_pages,
         "runs": len(s.theirs),
-        "their_runs": [x.seconds for x in s.theirs],
-        "their_base_runs": [x.seconds for x in s.theirs_base],
+        "their_runs": [(x.seconds, x.cpu) for x in s.theirs],
+        "their_base_runs": [(x.seconds, x.cpu) for x in s.theirs_base],
     }
 
 
+def _x(cpu: float, wall: float) -> str:
+    return f"{cpu:.2f}\u00d7 CPU ({wall:.2f}\u00d7 wall-clock)"
+
+
 def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issue 7 with the measured value and whether it is met (None: not measured)."""
+    """Each target of issue 7, measured value, and whether it is met (None: not measured).
+
+    Time targets are judged on CPU seconds, which other work on a shared machine barely
+    moves; the wall-clock ratio from the same runs is shown beside it.
+    """
     out = []
 
     def add(what: str, value: str, met: bool | None) -> None:
         out.append({"what": what, "value": value, "met": met})
 
     b = r.get("build")
-    warm = b["variants"][2]["ratio"] if b and len(b["plugins"]) else None
+    warm = b["variants"][2] if b and b["plugins"] else None
     add(
-        f"warm build overhead ≤ {TARGETS['warm']}\u00d7",
-        f"{warm:.2f}\u00d7" if warm else "—",
-        None if warm is None else warm <= TARGETS["warm"],
+        f"warm build overhead \u2264 {TARGETS['warm']}\u00d7",
+        _x(warm["ratio_cpu"], warm["ratio"]) if warm else "\u2014",
+        None if warm is None else warm["ratio_cpu"] <= TARGETS["warm"],
     )
     sizes = (r.get("pdf") or {}).get("sizes") or []
-    if sizes:
-        worst = max(sizes, key=lambda s: s["overhead"])
-        add(
-            f"PDF pipeline ≤ {TARGETS['pipeline']}\u00d7 WeasyPrint alone (at every N)",
-            ", ".join(f"N={s['pages']}: {s['overhead']:.2f}\u00d7" for s in sizes),
-            worst["overhead"] <= TARGETS["pipeline"],
-        )
-    else:
-        add(f"PDF pipeline ≤ {TARGETS['pipeline']}\u00d7 WeasyPrint alone", "—", None)
+    add(
+        f"PDF pipeline \u2264 {TARGETS['pipeline']}\u00d7 WeasyPrint alone (every N)",
+        "; ".join(f"N={s['pages']}: {_x(s['overhead_cpu'], s['overhead'])}" for s in sizes)
+        or "\u2014",
+        None if not sizes else max(s["overhead_cpu"] for s in sizes) <= TARGETS["pipeline"],
+    )
     c = r.get("to_pdf")
     add(
-        f"≥ {TARGETS['to_pdf']:.0f}\u00d7 faster than mkdocs-to-pdf (PDF step)",
-        f"{c['step_ratio']:.2f}\u00d7 at N={c['pages']} (whole build {c['build_ratio']:.2f}\u00d7)"
-        if c
-        else "—",
-        None if not c else c["step_ratio"] >= TARGETS["to_pdf"],
+        f"\u2265 {TARGETS['to_pdf']:.0f}\u00d7 faster than mkdocs-to-pdf (PDF step)",
+        f"N={c['pages']}: {_x(c['step_ratio_cpu'], c['step_ratio'])}" if c else "\u2014",
+        None if not c else c["step_ratio_cpu"] >= TARGETS["to_pdf"],
     )
     if len(sizes) >= 2:
         first, last = sizes[0], sizes[-1]
+        flat_cpu = last["per_page_cpu"] / first["per_page_cpu"]
         flat = last["per_page"] / first["per_page"]
         add(
-            f"flat time per page: N={last['pages']} ≤ {TARGETS['flat']}\u00d7 N={first['pages']}",
-            f"{flat:.2f}\u00d7 ({first['per_page']:.3f} → {last['per_page']:.3f} s/page)",
-            flat <= TARGETS["flat"],
+            f"flat time per page: N={last['pages']} \u2264 {TARGETS['flat']}\u00d7 N={first['pages']}",
+            f"{_x(flat_cpu, flat)}; {first['per_page_cpu']:.3f} \u2192 "
+            f"{last['per_page_cpu']:.3f} CPU s/page",
+            flat_cpu <= TARGETS["flat"],
         )
         add(
             f"peak memory < {TARGETS['memory_mb']:.0f} MB at N={last['pages']}",
-            f"{last['peak_mb']:.0f} MB",
+            f"{last['peak_mb']:.0f} MB (WeasyPrint alone on the same HTML: "
+            f"{last['alone_peak_mb']:.0f} MB)",
             last["peak_mb"] < TARGETS["memory_mb"],
         )
     else:
-        add(f"flat time per page (≤ {TARGETS['flat']}\u00d7)", "—", None)
-        add(f"peak memory < {TARGETS['memory_mb']:.0f} MB", "—", None)
+        add(f"flat time per page (\u2264 {TARGETS['flat']}\u00d7)", "\u2014", None)
+        add(f"peak memory < {TARGETS['memory_mb']:.0f} MB", "\u2014", None)
     w = r.get("browser")
     add(
-        f"runtime ≤ 10 KB gzipped ({TARGETS['runtime_bytes']:,} bytes, what a page loads)",
-        f"{w['loaded_gz']:,} bytes" if w else "—",
+        f"runtime \u2264 10 KB gzipped ({TARGETS['runtime_bytes']:,} bytes, what a page loads)",
+        f"{w['loaded_gz']:,} bytes" if w else "\u2014",
         None if not w else w["loaded_gz"] <= TARGETS["runtime_bytes"],
     )
     restore = (w or {}).get("restore", {}).get("100")
     add(
         f"restore 100 fields < {TARGETS['restore_ms']:.0f} ms",
-        f"{restore['median']:.1f} ms" if restore else "—",
+        f"{restore['median']:.1f} ms" if restore else "\u2014",
         None if not restore else restore["median"] < TARGETS["restore_ms"],
     )
     return out
