@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -88,6 +90,24 @@ def serve(directory: Path) -> Iterator[str]:
 def site_url(default_site: Path) -> Iterator[str]:
     """Base URL of the built default course, served locally."""
     yield from serve(default_site)
+
+
+@pytest.fixture(scope="session")
+def course_url(default_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The default course served as if at its ``site_url``, so instant navigation is on.
+
+    Material only takes over links listed in the sitemap, matched with the site_url's port;
+    a copy of the site gets a sitemap that names the test server instead.
+    """
+    site = tmp_path_factory.mktemp("course") / "site"
+    shutil.copytree(default_site, site)
+    for url in serve(site):
+        sitemap = site / "sitemap.xml"
+        text = sitemap.read_text(encoding="utf-8")
+        root = re.search(r"<loc>(.*?)</loc>", text)
+        assert root, "the default course needs a site_url for instant navigation"
+        sitemap.write_text(text.replace(root.group(1), url), encoding="utf-8")
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,24 +19,6 @@ def fixture_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build = mkdocs_build(FIXTURES / "site" / "mkdocs.yml", site)
     assert build.returncode == 0, build.log
     yield from serve(site)
-
-
-@pytest.fixture(scope="session")
-def course_url(default_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The default course served as if at its ``site_url``, so instant navigation is on.
-
-    Material only takes over links listed in the sitemap, matched with the site_url's port;
-    a copy of the site gets a sitemap that names the test server instead.
-    """
-    site = tmp_path_factory.mktemp("course") / "site"
-    shutil.copytree(default_site, site)
-    for url in serve(site):
-        sitemap = site / "sitemap.xml"
-        text = sitemap.read_text(encoding="utf-8")
-        root = re.search(r"<loc>(.*?)</loc>", text)
-        assert root, "the default course needs a site_url for instant navigation"
-        sitemap.write_text(text.replace(root.group(1), url), encoding="utf-8")
-        yield url
 
 
 def is_local(url: str) -> bool:

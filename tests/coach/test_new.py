@@ -195,4 +195,4 @@ def test_the_package_carries_both_templates_as_real_files(built_package: Path) -
         ROOT / "content" / "review.md"
     ).read_bytes()
     assert "coursebook/mkdocs_plugins/coach/theme/partials/copyright.html" in names
-    assert "coursebook/runtime/review.js" in names
+    assert "coursebook/runtime/lazy/review.js" in names

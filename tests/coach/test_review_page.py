@@ -175,3 +175,20 @@ def test_the_review_script_is_inert_elsewhere_and_wakes_on_instant_navigation(
     open_file(page, json.dumps(CLIENT_FILE).encode())
     expect(page.locator("[data-review-output] h2")).to_have_count(3)
     assert errors == []
+
+
+def test_review_works_when_reached_by_instant_navigation(page: Page, course_url: str) -> None:
+    """review.js loads lazily (only on the page that needs it), also after an instant page swap."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(course_url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("[...document.scripts].some(s => s.src.endsWith('review.js'))") is False
+    page.evaluate("document.body.dataset.sameDocument = 'yes'")
+    page.locator("a[href$='review/']").first.click()
+    page.wait_for_url("**/review/")
+    # the body marker survives only if Material swapped the page in place
+    assert page.evaluate("document.body.dataset.sameDocument") == "yes"
+    open_file(page, json.dumps(CLIENT_FILE).encode())
+    expect(page.locator("[data-review-status]")).to_contain_text("3 worksheets with answers")
+    assert errors == []

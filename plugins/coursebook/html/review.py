@@ -50,19 +50,17 @@ def review_structure(course: str, worksheets: Sequence[Worksheet]) -> dict[str, 
 
 def review_html(course: str, worksheets: Sequence[Worksheet]) -> Markup:
     """The review widget: a labelled file input, a status line, an output area and the structure."""
-    # "</" inside JSON would close the script element early
-    data = json.dumps(review_structure(course, worksheets), ensure_ascii=False).replace(
-        "</", "<\\/"
-    )
+    # an attribute, not a <script type="application/json">: Material's instant navigation
+    # re-runs scripts in the content it swaps in, and JSON run as JavaScript fails
+    data = json.dumps(review_structure(course, worksheets), ensure_ascii=False)
     return Markup(
-        '<div class="cb-review" data-answers-review>\n'
+        '<div class="cb-review" data-answers-review data-review-structure="{}">\n'
         '<p class="cb-review__pick"><label for="cb-review-file">Client\'s answers file</label>\n'
         '<input type="file" id="cb-review-file" accept=".json,application/json"></p>\n'
         '<p class="cb-review__status" role="status" data-review-status></p>\n'
         '<div class="cb-review__answers" data-review-output></div>\n'
-        '<script type="application/json" data-review-structure>{}</script>\n'
         "</div>\n"
-    ).format(Markup(data))
+    ).format(data)
 
 
 class AnswersReviewBlock(Block):  # type: ignore[misc]

@@ -6,6 +6,15 @@
   const WS = "form[data-worksheet]", SCOPE = WS + ",[data-workbook]", IN = "input,textarea";
   const docs = {}, timers = {}, notes = {}, broken = new Set();
   let NS = "coursebook", SHEETS = {}, M = {}, cfg, asked;
+  // scripts only one page needs load from lazy/ beside this file, when that page shows
+  const LAZY = { "[data-answers-review]": "review.js" }, HERE = d.currentScript && d.currentScript.src;
+  const loaded = new Set();
+  const lazy = () =>
+    Object.entries(LAZY).forEach(([q, f]) => {
+      if (!HERE || loaded.has(f) || !d.querySelector(q)) return;
+      loaded.add(f);
+      d.head.append(Object.assign(d.createElement("script"), { src: new URL("lazy/" + f, HERE).href }));
+    });
 
   const attempt = (f, fail) => {
     try {
@@ -395,7 +404,8 @@
 
   W.coursebook = { version: "1", restoreAll: restore, exportAll, flush };
   // Material's instant navigation swaps pages without a load event
-  if (W.document$) W.document$.subscribe(() => restore());
-  else if (d.readyState == "loading") d.addEventListener("DOMContentLoaded", restore);
-  else restore();
+  const start = () => (restore(), lazy());
+  if (W.document$) W.document$.subscribe(start);
+  else if (d.readyState == "loading") d.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

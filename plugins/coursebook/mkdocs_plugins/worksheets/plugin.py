@@ -102,6 +102,13 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
                     config, f"{ASSET_DIR}/{name}", content=runtime.joinpath(name).read_bytes()
                 )
             )
+        # page-specific scripts: shipped, but loaded by coursebook.js only where needed
+        for script in runtime.joinpath("lazy").iterdir():
+            if script.name.endswith(".js"):
+                content = script.read_bytes()
+                files.append(
+                    File.generated(config, f"{ASSET_DIR}/lazy/{script.name}", content=content)
+                )
         schema = package_files("coursebook.model").joinpath("worksheet.schema.json").read_bytes()
         files.append(File.generated(config, SCHEMA_URI, content=schema))
         answers = package_files("coursebook.answers").joinpath("answers.schema.json").read_bytes()

@@ -90,7 +90,7 @@
     var root = document.querySelector("[data-answers-review]");
     if (!root || root.hasAttribute("data-ready")) return;
     root.setAttribute("data-ready", "");
-    var spec = JSON.parse(root.querySelector("[data-review-structure]").textContent);
+    var spec = JSON.parse(root.getAttribute("data-review-structure"));
     var input = root.querySelector("input[type=file]");
     var status = root.querySelector("[data-review-status]");
     input.addEventListener("change", function () {
