@@ -36,12 +36,12 @@ def gzipped(data: bytes) -> int:
 
 
 def runtime_sizes() -> dict[str, tuple[int, int]]:
-    """Every runtime JS and CSS file: (raw bytes, gzip -9 bytes)."""
+    """Every runtime JS and CSS file (sub-folders too): (raw bytes, gzip -9 bytes)."""
     out = {}
-    for path in sorted(RUNTIME.iterdir()):
+    for path in sorted(RUNTIME.rglob("*")):
         if path.suffix in (".js", ".css"):
             data = path.read_bytes()
-            out[path.name] = (len(data), gzipped(data))
+            out[path.relative_to(RUNTIME).as_posix()] = (len(data), gzipped(data))
     return out
 
 

@@ -54,3 +54,17 @@ def build_overhead(work: Path, runs: int) -> BuildOverhead:
         cold.append(mkdocs_build(on, site))
         warm.append(mkdocs_build(on, site))
     return BuildOverhead(ours, without, cold, warm)
+
+
+def build_default_site(work: Path, site: Path) -> Path:
+    """The default course built once with our plugins (from a copy, so no cache lands in the repo)."""
+    course = work / "default-course"
+    config = copy_default_course(course)
+    ours = {n: {} for n in OURS if plugin_available(n)}
+    on = write_config(
+        course,
+        "bench-with.yml",
+        {**config, "plugins": with_plugins(config.get("plugins") or [], ours)},
+    )
+    mkdocs_build(on, site)
+    return site

@@ -6,6 +6,7 @@ import datetime
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 """Environment added to every ``mkdocs`` run: no end-of-life banner."""
@@ -22,6 +24,14 @@ MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 class RunFailed(RuntimeError):
     """A measured command exited with an error; the message holds its output."""
+
+
+class RunTimedOut(RuntimeError):
+    """A measured command ran past its time limit and was stopped."""
+
+    def __init__(self, command: str, limit: float) -> None:
+        super().__init__(f"{command} did not finish in {limit:.0f} s")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,27 @@ class Sample:
     output: str
 
 
+def _wait(pid: int, limit: float | None) -> tuple[int, Any]:
+    """``wait4`` for ``pid``; past ``limit`` seconds, kill it and raise ``TimeoutError``."""
+    if limit is None:
+        _, status, usage = os.wait4(pid, 0)
+        return status, usage
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.wait4(pid, 0)
+    raise TimeoutError
+
+
 def run(
-    cmd: Sequence[str | Path], cwd: Path | None = None, env: Mapping[str, str] | None = None
+    cmd: Sequence[str | Path],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> Sample:
     """Run ``cmd`` to completion; its own peak RSS comes from ``wait4`` (not other children's)."""
     full_env = {**os.environ, **MKDOCS_ENV, **(env or {})}
@@ -48,7 +77,11 @@ def run(
         proc = subprocess.Popen(
             [str(c) for c in cmd], cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT
         )
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            status, usage = _wait(proc.pid, timeout)
+        except TimeoutError:
+            proc.returncode = -9
+            raise RunTimedOut(" ".join(str(c) for c in cmd), timeout or 0) from None
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -59,9 +92,12 @@ def run(
     return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, text)
 
 
-def mkdocs_build(config: Path, site: Path, python: Path | str = sys.executable) -> Sample:
+def mkdocs_build(
+    config: Path, site: Path, python: Path | str = sys.executable, timeout: float | None = None
+) -> Sample:
     """A real ``mkdocs build`` in a subprocess, from the config's folder."""
-    return run([python, "-m", "mkdocs", "build", "-q", "-f", config, "-d", site], cwd=config.parent)
+    cmd = [python, "-m", "mkdocs", "build", "-q", "-f", config, "-d", site]
+    return run(cmd, cwd=config.parent, timeout=timeout)
 
 
 def median(values: Sequence[float]) -> float:
@@ -129,10 +165,30 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def machine(chromium: str) -> dict[str, str]:
-    """Facts that make the figures comparable: hardware, OS, tool versions, date."""
+def checkout(root: Path) -> str:
+    """The commit measured, and whether the code under ``plugins/`` differed from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "plugins", "pyproject.toml"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    if not head:
+        return "unknown"
+    return f"{head} (plus uncommitted changes under plugins/)" if dirty else head
+
+
+def machine(chromium: str, root: Path) -> dict[str, str]:
+    """Facts that make the figures comparable: hardware, OS, tool versions, date, commit."""
     return {
         "Date": datetime.date.today().isoformat(),
+        "Commit": checkout(root),
         "CPU": f"{os.cpu_count()} cores ({cpu_model()})",
         "Memory": f"{memory_gib():.0f} GiB",
         "OS": os_name(),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generate import Course, generate_course, write_config
-from measure import Sample, median, mkdocs_build, rmtree, run
+from measure import RunTimedOut, Sample, median, mkdocs_build, rmtree, run
 
 HERE = Path(__file__).resolve().parent
 PDF_NAME = "workbook.pdf"
@@ -39,6 +39,7 @@ class SizeResult:
     theirs_base: list[Sample] = field(default_factory=list)
     their_bytes: int = 0
     their_pages: int = 0
+    their_timeout: float | None = None
 
     @staticmethod
     def mid(samples: list[Sample]) -> float:
@@ -120,13 +121,20 @@ def _alone(kept: dict, out: Path) -> tuple[dict[str, float], int]:
     return json.loads(sample.output.strip().splitlines()[-1]), sample.peak_bytes
 
 
-def measure_size(work: Path, pages: int, runs: int, their_python: Path | None = None) -> SizeResult:
+def measure_size(
+    work: Path,
+    pages: int,
+    runs: int,
+    their_python: Path | None = None,
+    their_limit: float = 600,
+) -> SizeResult:
     """Generate a course of ``pages`` chapters and time its fillable PDF ``runs`` times.
 
     Each run, interleaved so that background load hits every variant alike: a build without
     the workbook plugin; a cold build with it (through the probe); WeasyPrint alone on the
     HTML that build gave it; and, if ``their_python`` is given, mkdocs-to-pdf's build and
-    the same site without it in mkdocs-to-pdf's virtualenv.
+    the same site without it in mkdocs-to-pdf's virtualenv (stopped after ``their_limit``
+    seconds, and not run again, if it takes longer).
     """
     course: Course = generate_course(work / f"course-{pages}", pages, max(1, pages // 5))
     name = course.root.name
@@ -164,9 +172,13 @@ def measure_size(work: Path, pages: int, runs: int, their_python: Path | None = 
         alone, peak = _alone(report["html"][0], work / f"alone-{pages}.pdf")
         result.alone.append(alone)
         result.alone_peak.append(peak)
-        if their_python:
+        if their_python and result.their_timeout is None:
             result.theirs_base.append(mkdocs_build(base, base_site, their_python))
-            result.theirs.append(mkdocs_build(theirs, their_site, their_python))
+            try:
+                result.theirs.append(mkdocs_build(theirs, their_site, their_python, their_limit))
+            except RunTimedOut as exc:
+                result.their_timeout = exc.limit  # no further runs: each would take as long
+                continue
             if i == 0:
                 result.their_bytes = (their_site / TO_PDF_OUTPUT).stat().st_size
                 result.their_pages = pdf_pages(their_site / TO_PDF_OUTPUT)

@@ -3,6 +3,8 @@
 ``warm``: a warm ``mkdocs build`` of the default course (PDFs from the cache).
 ``pdf``: a cold build of a generated course of ``--pages`` chapters with the fillable PDF.
 ``cold``: a cold build of the default course (both PDFs).
+``gc``: WeasyPrint alone on the HTML of a ``--pages`` course, with Python's default garbage
+collector thresholds and with the first one raised to 100,000, interleaved, ``--runs`` each.
 Reports go to ``benchmarks/profiles/<name>.txt`` with machine paths replaced by placeholders.
 Needs ``pip install pyinstrument`` (a tool for this script only, not a dependency of ours).
 """
@@ -10,6 +12,7 @@ Needs ``pip install pyinstrument`` (a tool for this script only, not a dependenc
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import sysconfig
 import tempfile
@@ -18,7 +21,7 @@ from pathlib import Path
 from course import OURS, ROOT, copy_default_course, plugin_available, with_plugins, write_config
 from generate import generate_course
 from generate import write_config as write_generated
-from measure import mkdocs_build, rmtree, run
+from measure import median, mkdocs_build, rmtree, run
 
 OUT = Path(__file__).resolve().parent / "profiles"
 
@@ -50,11 +53,56 @@ def profile(config: Path, site: Path, name: str, work: Path) -> Path:
     return target
 
 
+# WeasyPrint on kept HTML, optionally with another first GC threshold; prints seconds.
+GC_CHILD = """
+import gc, json, sys, time
+from pathlib import Path
+html, base, options, out, threshold = sys.argv[1:6]
+if int(threshold):
+    gc.set_threshold(int(threshold), *gc.get_threshold()[1:])
+text = Path(html).read_text(encoding="utf-8")
+start = time.perf_counter()
+import weasyprint
+document = weasyprint.HTML(string=text, base_url=base or None).render()
+Path(out).write_bytes(document.write_pdf(**json.loads(options)))
+print(time.perf_counter() - start)
+"""
+
+
+def gc_experiment(work: Path, pages: int, runs: int) -> None:
+    """Time WeasyPrint alone with default and raised GC thresholds on the same HTML."""
+    generated = generate_course(work / "gc-course", pages, max(1, pages // 5))
+    plugins = ["search", "worksheets", {"workbook": {"variants": ["fillable"]}}]
+    config = write_generated(generated, "bench-ours.yml", plugins, "gc")
+    report = work / "probe.json"
+    probe = Path(__file__).resolve().parent / "pdf_probe.py"
+    cmd: list[str | Path] = [sys.executable, probe, report, "--keep-html", work / "html", "--"]
+    run([*cmd, "build", "-q", "-f", config, "-d", work / "gc-site"], cwd=config.parent)
+    kept = json.loads(report.read_text(encoding="utf-8"))["html"][0]
+    args = [kept["html"], kept.get("base_url") or "", json.dumps(kept.get("options") or {})]
+    times: dict[int, list[float]] = {0: [], 100_000: []}
+    peaks: dict[int, list[int]] = {0: [], 100_000: []}
+    for _ in range(runs):
+        for threshold in times:
+            out = work / "gc.pdf"
+            sample = run([sys.executable, "-c", GC_CHILD, *args, out, str(threshold)])
+            times[threshold].append(float(sample.output.strip().splitlines()[-1]))
+            peaks[threshold].append(sample.peak_bytes)
+    for threshold in times:
+        label = "default thresholds" if not threshold else f"gc.set_threshold({threshold}, ...)"
+        print(
+            f"N={pages}, {label}: median {median(times[threshold]):.1f} s "
+            f"(runs {', '.join(f'{t:.1f}' for t in times[threshold])}), "
+            f"peak {median(peaks[threshold]) / 1e6:.0f} MB"
+        )
+
+
 def main() -> None:
     """Parse the command line and write the chosen profiles."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", nargs="+", choices=["warm", "cold", "pdf"])
+    parser.add_argument("what", nargs="+", choices=["warm", "cold", "pdf", "gc"])
     parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="coursebook-profile-"))
     try:
@@ -76,6 +124,8 @@ def main() -> None:
             plugins_pdf = ["search", "worksheets", {"workbook": {"variants": ["fillable"]}}]
             config_pdf = write_generated(generated, "bench-ours.yml", plugins_pdf, "profile")
             print(profile(config_pdf, work / "pdf-site", f"pdf-build-{args.pages}", work))
+        if "gc" in args.what:
+            gc_experiment(work, args.pages, args.runs)
     finally:
         rmtree(work)
 

@@ -150,15 +150,25 @@ def render(r: dict[str, Any]) -> str:
         ]
         rows = [
             ["coursebook `workbook` (fillable)", _s(c["ours_build"], 1), _s(c["ours_pdf"], 1), _s(c.get("ours_pdf_cpu"), 1), c["our_pages"], _s(c["our_bytes"] / 1e6)],
-            ["mkdocs-to-pdf", _s(c["their_build"], 1), _s(c["their_pdf"], 1), _s(c.get("their_pdf_cpu"), 1), c["their_pages"], _s(c["their_bytes"] / 1e6)],
+            ["mkdocs-to-pdf", _s(c["their_build"], 1) if not c.get("timed_out") else f"stopped after {c['timed_out']:.0f}",
+             _s(c["their_pdf"], 1), _s(c.get("their_pdf_cpu"), 1), c["their_pages"] or "\u2014",
+             _s(c["their_bytes"] / 1e6) if c["their_bytes"] else "\u2014"],
         ]  # fmt: skip
         out += _table(["", "`mkdocs build` s", "PDF s", "PDF CPU s", "PDF pages", "PDF MB"], rows)
-        out += [
-            f"Ours is **{_s(c.get('step_ratio_cpu'))}\u00d7** faster on the PDF step in CPU "
-            f"time ({_s(c['step_ratio'])}\u00d7 wall-clock) and {_s(c['build_ratio'])}\u00d7 on "
-            f"the whole build; their PDF is {_s(c['size_ratio'])}\u00d7 the size of ours.",
-            "",
-        ]
+        if c.get("timed_out"):
+            out += [
+                f"mkdocs-to-pdf did not finish within {c['timed_out']:.0f} s and was stopped, so "
+                f"ours is **more than {_s(c['step_ratio'], 1)}\u00d7** faster on the PDF step "
+                "(a lower bound; no size comparison). See the notes below for why.",
+                "",
+            ]
+        else:
+            out += [
+                f"Ours is **{_s(c.get('step_ratio_cpu'))}\u00d7** faster on the PDF step in CPU "
+                f"time ({_s(c['step_ratio'])}\u00d7 wall-clock) and {_s(c['build_ratio'])}\u00d7 "
+                f"on the whole build; their PDF is {_s(c['size_ratio'])}\u00d7 the size of ours.",
+                "",
+            ]
 
     w = r.get("browser")
     if w:
@@ -170,7 +180,7 @@ def render(r: dict[str, Any]) -> str:
         out += _table(["file", "bytes", "gzip -9 bytes", "loaded by every course page"], rows)
         out += [
             f"A course page loads {', '.join(w['loaded'])}: **{w['loaded_gz']:,} bytes** gzipped "
-            f"(every `runtime/*.js|css` file: {w['all_gz']:,} bytes).",
+            f"(every JS and CSS file under `runtime/`, lazily loaded ones included: {w['all_gz']:,} bytes).",
             "",
         ]
         rows = [
