@@ -113,8 +113,11 @@ def _message(error: jsonschema.ValidationError, data: Any, pos: Positions) -> Wo
     subject = _subject(path, data)
     prefix = f"{subject}: " if subject else ""
     key = path[-1] if path and isinstance(path[-1], str) else None
+    kinds = {"sections": "section", "fields": "field", "columns": "column", "options": "option"}
+    parent = str(path[-2]) if len(path) >= 2 else ""
+    item = kinds.get(parent, "item")
     keyname = (
-        f"'{key}'" if key else (f"item {last + 1}" if isinstance(last, int) else "the worksheet")
+        f"'{key}'" if key else (f"{item} {last + 1}" if isinstance(last, int) else "the worksheet")
     )
     line, col = pos.of_value(path)
     validator = error.validator
