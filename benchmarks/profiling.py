@@ -5,6 +5,9 @@
 ``cold``: a cold build of the default course (both PDFs).
 ``gc``: WeasyPrint alone on the HTML of a ``--pages`` course, with Python's default garbage
 collector thresholds and with the first one raised to 100,000, interleaved, ``--runs`` each.
+``css``: WeasyPrint laying out 100, 200 and 400 plain sections with and without the
+runtime's ``@media print`` rule that uses ``:has()`` (what other WeasyPrint tools meet on
+our sites, since they feed the site's CSS to WeasyPrint).
 Reports go to ``benchmarks/profiles/<name>.txt`` with machine paths replaced by placeholders.
 Needs ``pip install pyinstrument`` (a tool for this script only, not a dependency of ours).
 """
@@ -69,6 +72,34 @@ print(time.perf_counter() - start)
 """
 
 
+# WeasyPrint on n plain sections, with or without one print rule; prints seconds.
+CSS_CHILD = """
+import sys, time
+import weasyprint
+n, rule = int(sys.argv[1]), sys.argv[2]
+body = "".join(
+    f"<section><h2>Part {i}</h2><p>{'word ' * 40}</p><ul><li>a</li><li>b</li></ul></section>"
+    for i in range(n)
+)
+start = time.perf_counter()
+html = f"<html><head><style>@media print {{ {rule} }}</style></head><body>{body}</body></html>"
+weasyprint.HTML(string=html).render()
+print(time.perf_counter() - start)
+"""
+HAS_RULE = (
+    "body:has(.cb-print-target) :not(:has(.cb-print-target), .cb-print-target, "
+    ".cb-print-target *) { display: none !important; }"
+)
+
+
+def css_experiment() -> None:
+    """Time WeasyPrint's layout with and without the runtime's ``:has()`` print rule."""
+    for n in (100, 200, 400):
+        plain = run([sys.executable, "-c", CSS_CHILD, str(n), ""]).output.strip()
+        has = run([sys.executable, "-c", CSS_CHILD, str(n), HAS_RULE]).output.strip()
+        print(f"{n} sections: {float(plain):.1f} s without the rule, {float(has):.1f} s with it")
+
+
 def gc_experiment(work: Path, pages: int, runs: int) -> None:
     """Time WeasyPrint alone with default and raised GC thresholds on the same HTML."""
     generated = generate_course(work / "gc-course", pages, max(1, pages // 5))
@@ -100,7 +131,7 @@ def gc_experiment(work: Path, pages: int, runs: int) -> None:
 def main() -> None:
     """Parse the command line and write the chosen profiles."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", nargs="+", choices=["warm", "cold", "pdf", "gc"])
+    parser.add_argument("what", nargs="+", choices=["warm", "cold", "pdf", "gc", "css"])
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
@@ -126,6 +157,8 @@ def main() -> None:
             print(profile(config_pdf, work / "pdf-site", f"pdf-build-{args.pages}", work))
         if "gc" in args.what:
             gc_experiment(work, args.pages, args.runs)
+        if "css" in args.what:
+            css_experiment()
     finally:
         rmtree(work)
 
