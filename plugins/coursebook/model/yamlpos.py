@@ -62,9 +62,23 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path, pos: Position
     return loader.construct_object(node, deep=True)
 
 
+# libyaml composes the same nodes with the same marks several times faster; its error
+# texts differ, so a document it rejects is parsed again by the pure-Python loader
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document; raises ``yaml.YAMLError`` or ``DuplicateKeyError``."""
-    loader = yaml.SafeLoader(text)
+    if _FAST_LOADER is not yaml.SafeLoader:
+        try:
+            return _parse(text, _FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # reported below, in the pure-Python loader's words
+    return _parse(text, yaml.SafeLoader)
+
+
+def _parse(text: str, loader_class: type[yaml.SafeLoader]) -> tuple[Any, Positions]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         positions = Positions()
