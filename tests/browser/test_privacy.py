@@ -98,7 +98,7 @@ def test_print_shows_only_the_worksheet_with_its_answers(wpage: Page, fixture_ur
     wpage.evaluate("dispatchEvent(new Event('afterprint'))")
     wpage.emulate_media(media="screen")
     expect(wpage.locator("h1")).to_be_visible()
-    assert wpage.locator(".cb-print-target").count() == 0
+    assert wpage.locator(".cb-print-target, .cb-print-path").count() == 0
 
 
 SAFARI = (

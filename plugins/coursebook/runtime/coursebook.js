@@ -376,8 +376,13 @@
     return new Promise((done) => dlg.addEventListener("close", () => (back.focus(), done(dlg.returnValue)), { once: true }));
   }
   function print(scope) {
-    scope.classList.add("cb-print-target");
-    W.addEventListener("afterprint", () => scope.classList.remove("cb-print-target"), { once: true });
+    // mark the path from <html> to the worksheet so print CSS can hide every side branch
+    // with a child selector (a :has() rule made layout quadratic in WeasyPrint)
+    const path = [];
+    for (let n = scope.parentElement; n; n = n.parentElement) path.push(n);
+    const mark = (on) => (scope.classList.toggle("cb-print-target", on), path.forEach((n) => n.classList.toggle("cb-print-path", on)));
+    mark(true);
+    W.addEventListener("afterprint", () => mark(false), { once: true });
     W.print();
   }
   W.addEventListener("beforeprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = t.scrollHeight + 2 + "px")));
