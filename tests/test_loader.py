@@ -74,3 +74,25 @@ def test_the_schema_documents_every_option() -> None:
             if key == "type" and name.startswith("field-"):
                 continue
             assert "description" in prop or "$ref" in prop, f"{name}.{key} has no description"
+
+
+def test_the_cache_returns_the_same_worksheet_and_notices_changes(tmp_path: Path) -> None:
+    source = HERE / "fixtures" / "site" / "worksheets" / "every-field.yml"
+    folder, cache = tmp_path / "worksheets", tmp_path / "cache"
+    folder.mkdir()
+    (folder / "every-field.yml").write_text(source.read_text())
+    first = load_worksheets(folder, tmp_path, cache)["every-field"]
+    entries = list(cache.glob("*.pickle"))
+    assert len(entries) == 1
+    assert load_worksheets(folder, tmp_path, cache)["every-field"] == first
+    # a damaged entry is ignored, never trusted
+    entries[0].write_bytes(b"not a pickle")
+    assert load_worksheets(folder, tmp_path, cache)["every-field"] == first
+    # an edited file is parsed again, and its mistakes are still reported
+    (folder / "every-field.yml").write_text(source.read_text().replace("version: 2", "version: 3"))
+    assert load_worksheets(folder, tmp_path, cache)["every-field"].version == 3
+    (folder / "every-field.yml").write_text(source.read_text().replace("version: 2", "version: 0"))
+    with pytest.raises(
+        WorksheetErrors, match=r"worksheets/every-field.yml:4:10: .version. must be at least 1"
+    ):
+        load_worksheets(folder, tmp_path, cache)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import pickle
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
+
 import yaml
 
+from coursebook import __version__
 from coursebook.model.errors import WorksheetError, WorksheetErrors
 from coursebook.model.worksheet import FIELD_TYPES, Column, Field, Option, Section, Worksheet
 from coursebook.model.yamlpos import DuplicateKeyError, Positions, parse_yaml
@@ -30,6 +36,9 @@ def worksheet_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    # imported here: a warm build whose worksheets come from the cache never needs it
+    import jsonschema
+
     cls = jsonschema.validators.validator_for(worksheet_schema())
     return cls(worksheet_schema())
 
@@ -486,19 +495,24 @@ def worksheet_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in WORKSHEET_SUFFIXES and p.is_file())
 
 
-def load_worksheets(directory: Path | str, root: Path | str | None = None) -> dict[str, Worksheet]:
+def load_worksheets(
+    directory: Path | str, root: Path | str | None = None, cache_dir: Path | str | None = None
+) -> dict[str, Worksheet]:
     """Load every worksheet in a folder; raises ``WorksheetErrors`` with the mistakes of all files.
 
-    Paths in messages are relative to ``root`` (the project folder) when given.
+    Paths in messages are relative to ``root`` (the project folder) when given. With
+    ``cache_dir``, a valid worksheet is kept there keyed by a hash of its file, so an
+    unchanged file is not parsed and validated again.
     """
     directory = Path(directory)
     base = Path(root) if root is not None else None
+    cache = Path(cache_dir) if cache_dir is not None else None
     found: dict[str, Worksheet] = {}
     errors: list[WorksheetError] = []
     for path in worksheet_files(directory):
         display = _display(path, base)
         try:
-            worksheet = load_worksheet(path, display)
+            worksheet = _load_cached(path, display, cache)
         except WorksheetErrors as exc:
             errors.extend(exc.errors)
             continue
@@ -515,6 +529,32 @@ def load_worksheets(directory: Path | str, root: Path | str | None = None) -> di
     if errors:
         raise WorksheetErrors(errors)
     return found
+
+
+def _load_cached(path: Path, display: str, cache: Path | None) -> Worksheet:
+    if cache is None:
+        return load_worksheet(path, display)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return load_worksheet(path, display)  # reports the read error
+    digest = hashlib.sha256(f"{__version__}\0{display}\0".encode() + content).hexdigest()
+    entry = cache / f"{digest}.pickle"
+    try:
+        cached = pickle.loads(entry.read_bytes())
+        if isinstance(cached, Worksheet):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # absent or unreadable: load the file itself
+    worksheet = load_worksheet(path, display)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_name(f".{entry.name}.{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(worksheet))
+        os.replace(partial, entry)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return worksheet
 
 
 def _display(path: Path, base: Path | None) -> str:

@@ -63,7 +63,8 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.worksheets_dir = self.root / self.config.worksheets_dir
         try:
-            self.worksheets = load_worksheets(self.worksheets_dir, self.root)
+            cache = self.root / ".cache" / "plugin" / "worksheets"
+            self.worksheets = load_worksheets(self.worksheets_dir, self.root, cache)
         except WorksheetErrors as exc:
             raise PluginError(str(exc)) from None
         self.used_on.clear()
