@@ -9,25 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from coursebook.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ("worksheets", "workbook")
 """Our MkDocs plugins, by entry-point name."""
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, keeping tags such as ``!ENV`` as plain values."""
-
-
-def _plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_TolerantLoader.add_multi_constructor("", _plain)
 
 
 def plugin_available(name: str) -> bool:
@@ -66,7 +52,7 @@ def with_plugins(
 def copy_default_course(dest: Path) -> dict[str, Any]:
     """Copy the shipped course (config, content, worksheets, theme overrides) to ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    config = Project.load(ROOT / "mkdocs.yml").settings
     folders = {
         str(config.get("docs_dir", "docs")),
         str((config.get("theme") or {}).get("custom_dir", "")),

@@ -7,6 +7,7 @@ import sys
 import click
 
 from coursebook import __version__
+from coursebook.cli.common import CONFIG_OPTION
 from coursebook.model import WorksheetErrors
 from coursebook.project import Project
 
@@ -18,14 +19,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--config-file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The course's MkDocs config.",
-)
+@CONFIG_OPTION
 def validate(config_file: str) -> None:
     """Check every worksheet file and every worksheet block in the pages."""
     try:
