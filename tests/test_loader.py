@@ -34,6 +34,7 @@ def test_every_field_type_loads_with_its_options() -> None:
         "text", "textarea", "list", "checklist", "choice", "scale", "date", "table", "guidance"
     }  # fmt: skip
     assert ws.version == 2
+    assert ws.coach_notes == "**Look for** a story with a named person in it.\n"
     assert ws.field("story").lines == 6
     industries = ws.field("industries")
     assert (industries.min, industries.max, industries.item_label) == (2, 5, "Industry")

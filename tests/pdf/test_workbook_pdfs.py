@@ -250,10 +250,28 @@ def test_page_content_survives_print(pdfsite: Course) -> None:
         "def greet(name):",
         "The footnote text",
         "A done task",
+        "Write your answers on the lines",  # /// pdf-only
+        "A nested block that stays on paper too.",
+        "The last paragraph of the practice page.",
     ):
         assert expected in text
-    for web_only in ("¶", "Export answers", "Clear answers", "coursebook-config", "fillable PDF"):
+    for web_only in (
+        "¶",
+        "Export answers",
+        "Clear answers",
+        "coursebook-config",
+        "fillable PDF",
+        "they save in this browser",  # /// web-only
+    ):
         assert web_only not in text
+
+
+def test_pdf_only_passages_stay_off_the_site(pdfsite: Course) -> None:
+    html = (pdfsite.site / "practice" / "index.html").read_text(encoding="utf-8")
+    assert "they save in this browser" in html
+    assert "Write your answers on the lines" not in html
+    assert "stays on paper too" not in html
+    assert "The last paragraph of the practice page." in html
 
 
 def test_images_are_embedded(pdfsite: Course) -> None:

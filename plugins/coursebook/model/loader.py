@@ -483,6 +483,7 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
         title=data["title"],
         version=data["version"],
         intro=data.get("intro"),
+        coach_notes=data.get("coach_notes"),
         sections=sections,
         source=display,
     )

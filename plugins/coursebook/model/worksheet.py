@@ -107,6 +107,8 @@ class Worksheet:
     version: int
     sections: tuple[Section, ...]
     intro: str | None = None
+    coach_notes: str | None = None
+    """Markdown for the coach (review page, ``answers show``); never shown to learners."""
     source: str = ""
     field_index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
 

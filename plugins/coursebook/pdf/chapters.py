@@ -24,7 +24,13 @@ from coursebook.pdf.book import Book, Chapter
 _HOST = "book.invalid"
 _BASE = f"http://{_HOST}/"
 _ID_REFERENCES = ("for", "headers", "aria-describedby", "aria-labelledby", "aria-controls")
-_WEB_ONLY_CLASSES = ("headerlink", "cb-workbook-download", "md-source-file", "md-tags")
+_WEB_ONLY_CLASSES = (
+    "headerlink",
+    "cb-workbook-download",
+    "cb-web-only",
+    "md-source-file",
+    "md-tags",
+)
 _WEB_ONLY_ATTRIBUTES = ("data-actions", "data-status", "data-alert", "data-progress")
 _WEB_ONLY_TAGS = ("script", "template", "noscript", "button", "dialog")
 _UNSAFE_SCHEMES = ("javascript", "vbscript", "data")

@@ -11,7 +11,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -27,6 +27,7 @@ from coursebook.html import (
     runtime_messages,
     safe_markdown,
 )
+from coursebook.html.only import PDF_ONLY, OnlyBlocksExtension, drop_pdf_only
 from coursebook.mkdocs_plugins.coach.site import CoachSite
 from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
@@ -75,6 +76,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             WorksheetBlockExtension(self.worksheets, lambda ws: render_worksheet(ws, markdown))
         )
         config.markdown_extensions.append(WorkbookBlockExtension(self._workbook))
+        config.markdown_extensions.append(OnlyBlocksExtension())
         runtime = package_files("coursebook.runtime")
         self.runtime_files = sorted(
             p.name for p in runtime.iterdir() if p.name.endswith((".js", ".css"))
@@ -135,6 +137,15 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         if errors:
             raise PluginError("\n".join(str(e) for e in errors))
         return None
+
+    # after the workbook plugin (-50) has taken its copy of the page for the PDF
+    @event_priority(-100)
+    def on_page_content(
+        self, html: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or PDF_ONLY not in html:
+            return None
+        return drop_pdf_only(html)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
