@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,6 +58,35 @@ def mkdocs_build(config: Path, site: Path, *extra: str, strict: bool = True) -> 
         args.append("--strict")
     run = subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
     return Build(site, run.returncode, run.stdout + run.stderr)
+
+
+def course_data(page: Path) -> dict[str, Any]:
+    """The runtime's course data (``course-<hash>.js``) that a built page loads."""
+    found = re.search(
+        r'<script src="([^"]*assets/coursebook/course-[0-9a-f]+\.js)"', page.read_text("utf-8")
+    )
+    assert found, f"{page} loads no course data"
+    script = (page.parent / found.group(1)).read_text("utf-8")
+    prefix = "self.coursebookCourse="
+    assert script.startswith(prefix), script[:80]
+    data: dict[str, Any] = json.loads(script[len(prefix) :].rstrip().rstrip(";"))
+    return data
+
+
+def valid_answers(text: str, worksheets_dir: Path = FIXTURES / "site" / "worksheets") -> Any:
+    """The answers document in ``text``, after checking that the course's contract accepts it
+    as it is (no refusal, nothing to normalise): what every reader of the course would read."""
+    from coursebook.answers import build_contract, read_answers
+    from coursebook.answers.contract import parse_answers_bytes
+    from coursebook.model import load_worksheets
+
+    data, problem = parse_answers_bytes(text.encode("utf-8"), "answers.json")
+    assert problem is None, problem
+    contract = build_contract(load_worksheets(worksheets_dir).values(), "test")
+    reading = read_answers(data, contract, "answers.json")
+    assert reading.answers is not None, reading.error
+    assert [n for n in reading.notices if n.id == "answers.normalised"] == []
+    return data
 
 
 @pytest.fixture(scope="session")

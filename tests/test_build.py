@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, mkdocs_build
+from tests.conftest import FIXTURES, course_data, mkdocs_build
 
 
 @pytest.fixture
@@ -43,11 +42,7 @@ def test_fixture_site_builds_with_its_worksheet(site_dir: Path, tmp_path: Path) 
     assert (tmp_path / "out" / "assets" / "coursebook" / "coursebook.css").is_file()
     schema = json.loads((tmp_path / "out" / "schema" / "worksheet.schema.json").read_text())
     assert schema["title"] == "coursebook worksheet"
-    config = re.search(
-        r'<script type="application/json" id="coursebook-config">(.*?)</script>', page
-    )
-    assert config is not None
-    settings = json.loads(config.group(1))
+    settings = course_data(tmp_path / "out" / "index.html")
     assert settings["namespace"] == "fixture-course"
     assert settings["worksheets"]["every-field"]["version"] == 2
 

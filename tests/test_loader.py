@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -83,12 +84,16 @@ def test_the_cache_returns_the_same_worksheet_and_notices_changes(tmp_path: Path
     folder.mkdir()
     (folder / "every-field.yml").write_text(source.read_text())
     first = load_worksheets(folder, tmp_path, cache)["every-field"]
-    entries = list(cache.glob("*.pickle"))
+    entries = list(cache.glob("*.json"))
     assert len(entries) == 1
-    assert load_worksheets(folder, tmp_path, cache)["every-field"] == first
-    # a damaged entry is ignored, never trusted
-    entries[0].write_bytes(b"not a pickle")
-    assert load_worksheets(folder, tmp_path, cache)["every-field"] == first
+    again = load_worksheets(folder, tmp_path, cache)["every-field"]
+    assert again == first and again.coach_notes == first.coach_notes
+    assert again.field("log").columns == first.field("log").columns
+    # plain JSON, never a pickle: a damaged or forged entry is ignored, never trusted
+    assert json.loads(entries[0].read_text())["cache"] == 1
+    for junk in (b"not json", b'{"cache": 1, "digest": "x", "worksheet": {}}', b"[1]"):
+        entries[0].write_bytes(junk)
+        assert load_worksheets(folder, tmp_path, cache)["every-field"] == first
     # an edited file is parsed again, and its mistakes are still reported
     (folder / "every-field.yml").write_text(source.read_text().replace("version: 2", "version: 3"))
     assert load_worksheets(folder, tmp_path, cache)["every-field"].version == 3

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from coursebook.html import render_worksheet, safe_markdown
+from coursebook.i18n import load_catalogue
 from coursebook.model import load_worksheet
 
 from tests.golden import check_golden
@@ -16,7 +17,7 @@ MARKDOWN = safe_markdown(["admonition", "attr_list", "md_in_html"])
 
 
 def render(case: str) -> str:
-    return render_worksheet(load_worksheet(RENDER / f"{case}.yml"), MARKDOWN)
+    return render_worksheet(load_worksheet(RENDER / f"{case}.yml"), MARKDOWN, load_catalogue("en"))
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in RENDER.glob("*.yml")))

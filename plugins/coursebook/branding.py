@@ -185,6 +185,30 @@ def load_branding(
     )
 
 
+def branding_warnings(extra: Mapping[str, Any] | None, source: str = "mkdocs.yml") -> list[str]:
+    """Settings that are there but empty: almost always YAML reading an unquoted ``#``
+    colour as a comment, which would silently fall back to the default."""
+    data = (extra or {}).get("coursebook") if isinstance(extra, Mapping) else None
+    if not isinstance(data, Mapping):
+        return []
+    found = []
+    places: list[tuple[str, Any]] = [(f"{KEY}.{k}", v) for k, v in data.items()]
+    for group in ("coach", "colors"):
+        if isinstance(data.get(group), Mapping):
+            places += [(f"{KEY}.{group}.{k}", v) for k, v in data[group].items()]
+    for key, value in places:
+        if value is not None:
+            continue
+        if ".colors." in key:
+            found.append(
+                f"{source}: {key} is empty: YAML reads an unquoted # as the start of a "
+                'comment, so write the colour in quotes (e.g. "#1b5e20")'
+            )
+        else:
+            found.append(f"{source}: {key} is empty; give it a value or remove it")
+    return found
+
+
 def logo_file(branding: Branding, docs_dir: Path, source: str = "mkdocs.yml") -> Path | None:
     """The logo's file inside ``docs_dir``; raises ``BrandingError`` if it is missing or remote.
 
@@ -200,13 +224,19 @@ def logo_file(branding: Branding, docs_dir: Path, source: str = "mkdocs.yml") ->
             f"{source}: {KEY}.logo: {branding.logo!r} is a web address; put the image in "
             f"{docs_dir.name}/ and give its path there (no third-party requests)"
         )
-    path = (docs_dir / branding.logo).resolve()
+    path = docs_dir / branding.logo
     if not path.is_file():
         raise BrandingError(
             f"{source}: {KEY}.logo: {branding.logo!r} not found in {docs_dir.name}/ "
             "(the path is relative to the docs folder)"
         )
-    return path
+    real = path.resolve()
+    if not real.is_relative_to(docs_dir.resolve()):
+        raise BrandingError(
+            f"{source}: {KEY}.logo: {branding.logo!r} is outside {docs_dir.name}/ "
+            "(an absolute path, '..' or a link); put the image in the docs folder"
+        )
+    return real
 
 
 def _mapping(value: Any, key: str, allowed: tuple[str, ...], source: str) -> dict[str, Any]:

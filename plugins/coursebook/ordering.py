@@ -29,18 +29,20 @@ def nav_pages(nav: Any, docs_dir: Path) -> list[Path]:
     """
     listed: list[Path] = []
 
-    def walk(entry: Any) -> None:
+    def walk(entry: Any, depth: int) -> None:
+        if depth > 20:  # nav sections are a few levels deep; a config nested deeper is hostile
+            return
         if isinstance(entry, str):
             if entry.endswith(".md"):
                 listed.append(docs_dir / entry)
         elif isinstance(entry, Mapping):
             for value in entry.values():
-                walk(value)
+                walk(value, depth + 1)
         elif isinstance(entry, list):
             for item in entry:
-                walk(item)
+                walk(item, depth + 1)
 
-    walk(nav or [])
+    walk(nav or [], 0)
     others = sorted(
         (p for p in docs_dir.rglob("*.md") if p not in listed) if docs_dir.is_dir() else [],
         key=lambda p: (p.parent != docs_dir or p.name != "index.md", p.as_posix()),

@@ -34,14 +34,14 @@ def fill_every_field(page: Page) -> None:
     f = form(page)
     f.get_by_label("Your name").fill(EVERY_VALUE["name"])
     f.get_by_label("Your story so far").fill(EVERY_VALUE["story"])
-    f.get_by_role("button", name="Add industry").click()
+    f.get_by_role("button", name="Add Industry").click()
     for n, text in enumerate(EVERY_VALUE["industries"], start=1):
         f.get_by_label(f"Industry {n}", exact=True).fill(text)
     f.get_by_label("School alumni network").check()
     f.get_by_label("Hurried").check()
     f.get_by_role("radio", name="4", exact=True).check()
     f.get_by_label("Deadline").fill(EVERY_VALUE["deadline"])
-    f.get_by_role("button", name="Add conversation").click()
+    f.get_by_role("button", name="Add Conversation").click()
     for n, row in enumerate(EVERY_VALUE["log"], start=1):
         group = f.get_by_role("group", name=f"Conversation {n}", exact=True)
         group.get_by_label("Who").fill(row["who"])

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from coursebook.answers import parse_answers
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Watch
 from tests.browser.helpers import EVERY_VALUE, fill_every_field, form, read_form
+from tests.conftest import valid_answers
 
 KEY = "fixture-course:every-field"
 
@@ -46,7 +46,7 @@ def test_a_failing_save_warns_and_keeps_answers_for_export(
         form(wpage).get_by_role("button", name="Export answers").click()
     path = tmp_path / "rescued.json"
     info.value.save_as(path)
-    data = parse_answers(path.read_text(encoding="utf-8"))
+    data = valid_answers(path.read_text(encoding="utf-8"))
     assert data["worksheets"]["every-field"]["values"] == EVERY_VALUE
 
 

@@ -58,7 +58,10 @@ def test_schema_change_migrates_and_keeps_every_value(wpage: Page, tmp_path: Pat
         expect(f.get_by_role("radio", name="3", exact=True)).not_to_be_checked()
         kept = f.locator("[data-kept]")
         expect(kept).to_be_visible()
-        expect(kept.locator("dt")).to_have_text(["stance", "confidence@v2"])
+        # shown by label, with the version they were saved under (a removed field: its id)
+        expect(kept.locator("dt")).to_have_text(
+            ["stance", "How confident are you? (saved with version 2)"]
+        )
         expect(kept.locator("dd")).to_have_text(["Curious", "4"])
 
         fields = wpage.evaluate("k => JSON.parse(localStorage.getItem(k))", KEY)

@@ -37,19 +37,19 @@ def test_rows_added_and_removed_come_back_the_same(wpage: Page, fixture_url: str
     f = form(wpage)
     for n, text in enumerate(["a", "b", "c"], start=1):
         f.get_by_label(f"Industry {n}", exact=True).fill(text)
-    f.get_by_role("button", name="Add industry").click()
+    f.get_by_role("button", name="Add Industry").click()
     expect(f.get_by_label("Industry 4", exact=True)).to_be_focused()
     f.get_by_label("Industry 4", exact=True).fill("d")
-    f.get_by_role("button", name="Remove industry 2").click()
+    f.get_by_role("button", name="Remove Industry 2").click()
     assert read_form(wpage)["industries"] == ["a", "c", "d"]
     # focus goes to the row that took the removed one's place, never lost to <body>
     expect(f.get_by_label("Industry 2", exact=True)).to_be_focused()
     # a list never shrinks below its minimum of 2 rows
-    f.get_by_role("button", name="Remove industry 1").click()
-    expect(f.get_by_role("button", name="Remove industry 1")).to_be_hidden()
-    f.get_by_role("button", name="Add conversation").click()
+    f.get_by_role("button", name="Remove Industry 1").click()
+    expect(f.get_by_role("button", name="Remove Industry 1")).to_be_hidden()
+    f.get_by_role("button", name="Add Conversation").click()
     f.get_by_role("group", name="Conversation 3").get_by_label("Who").fill("Dee")
-    f.get_by_role("button", name="Remove conversation 1").click()
+    f.get_by_role("button", name="Remove Conversation 1").click()
     before = read_form(wpage)
     assert before["industries"] == ["c", "d"]
     assert [r["who"] for r in before["log"]] == ["", "Dee"]
@@ -60,7 +60,7 @@ def test_rows_added_and_removed_come_back_the_same(wpage: Page, fixture_url: str
 
 def test_list_stops_at_its_maximum(wpage: Page, fixture_url: str) -> None:
     wpage.goto(fixture_url)
-    add = form(wpage).get_by_role("button", name="Add industry")
+    add = form(wpage).get_by_role("button", name="Add Industry")
     add.click()
     add.click()
     expect(form(wpage).get_by_label("Industry 5", exact=True)).to_be_visible()

@@ -1,28 +1,19 @@
-"""The site-side half of the runtime: page config, workbook list, published schema, message wording."""
+"""The site-side half of the runtime: course data, workbook list, published schema, message wording."""
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from coursebook.answers.format import answers_schema
-from coursebook.html import MESSAGES, render_workbook, runtime_messages
+from coursebook.html import render_workbook
+from coursebook.i18n import CatalogueError, load_catalogue
 from coursebook.model import load_worksheets
 
-from tests.conftest import FIXTURES, ROOT, mkdocs_build
-
-
-def page_config(html: str) -> dict[str, object]:
-    found = re.search(
-        r'<script type="application/json" id="coursebook-config">(.*?)</script>', html
-    )
-    assert found, "no coursebook-config on the page"
-    data: dict[str, object] = json.loads(found.group(1))
-    return data
+from tests.conftest import FIXTURES, ROOT, course_data, mkdocs_build
 
 
 class Links(HTMLParser):
@@ -43,12 +34,15 @@ def test_the_answers_schema_is_published(default_site: Path) -> None:
     assert published == answers_schema()
 
 
-def test_every_page_carries_the_runtime_config(default_site: Path) -> None:
+def test_every_page_loads_the_course_data(default_site: Path) -> None:
     worksheets = load_worksheets(ROOT / "worksheets", ROOT)
+    scripts = list((default_site / "assets" / "coursebook").glob("course-*.js"))
+    assert len(scripts) == 1  # one file, cached once, for every page
     for page in sorted(default_site.rglob("index.html")):
-        config = page_config(page.read_text("utf-8"))
+        config = course_data(page)
         assert config["namespace"] == "informational-interviews"
-        assert config["messages"] == MESSAGES
+        assert config["language"] == "en" and config["dir"] == "ltr"
+        assert config["messages"] == load_catalogue("en").browser()
         sheets = config["worksheets"]
         assert isinstance(sheets, dict) and set(sheets) == set(worksheets)
         for ws_id, entry in sheets.items():
@@ -81,18 +75,19 @@ def test_material_search_dialog_is_named_on_every_page(default_site: Path) -> No
 
 def test_a_worksheet_on_no_page_is_listed_without_a_link() -> None:
     worksheets = load_worksheets(FIXTURES / "site" / "worksheets", FIXTURES / "site")
-    html = render_workbook(worksheets.values(), {})
+    html = render_workbook(worksheets.values(), {}, load_catalogue("en"))
     assert 'data-workbook-item="every-field"' in html
     assert "<a " not in html
     assert "8 questions" in html
 
 
 def test_message_overrides_replace_the_defaults_and_unknown_ids_are_named() -> None:
-    ours = runtime_messages({"saved": "Gespeichert um {time}"})
-    assert ours["saved"] == "Gespeichert um {time}"
-    assert ours["cleared"] == MESSAGES["cleared"]
-    with pytest.raises(KeyError, match="unknown message id\\(s\\): savd"):
-        runtime_messages({"savd": "x"})
+    ours = load_catalogue("en", {"runtime.saved": "Gespeichert um {time}"})
+    assert ours("runtime.saved", time="10:42") == "Gespeichert um 10:42"
+    assert ours("runtime.cleared") == load_catalogue("en")("runtime.cleared")
+    assert load_catalogue("en", {"runtime.savd": "x"}).unknown == ("runtime.savd",)
+    with pytest.raises(CatalogueError, match="'savd' is not a message id"):
+        load_catalogue("en", {"savd": "x"})
 
 
 def test_a_course_words_its_own_messages(tmp_path: Path) -> None:
@@ -101,15 +96,17 @@ def test_a_course_words_its_own_messages(tmp_path: Path) -> None:
     config = source / "mkdocs.yml"
     text = config.read_text("utf-8").replace(
         "  - worksheets\n",
-        '  - worksheets:\n      messages:\n        saved: "Gespeichert um {time}"\n',
+        '  - worksheets:\n      messages:\n        runtime.saved: "Gespeichert um {time}"\n'
+        '        form.export: "Antworten exportieren"\n',
     )
     config.write_text(text, encoding="utf-8")
     build = mkdocs_build(config, tmp_path / "site")
     assert build.returncode == 0, build.log
-    messages = page_config((tmp_path / "site" / "index.html").read_text("utf-8"))["messages"]
-    assert isinstance(messages, dict) and messages["saved"] == "Gespeichert um {time}"
+    messages = course_data(tmp_path / "site" / "index.html")["messages"]
+    assert messages["runtime.saved"] == "Gespeichert um {time}"
+    assert ">Antworten exportieren</button>" in (tmp_path / "site" / "index.html").read_text()
 
-    config.write_text(text.replace("saved:", "savd:"), encoding="utf-8")
+    config.write_text(text.replace("runtime.saved:", "runtime.savd:"), encoding="utf-8")
     build = mkdocs_build(config, tmp_path / "site")
     assert build.returncode != 0  # --strict: the warning fails the build
-    assert any("messages: unknown message id(s): savd" in w for w in build.warnings), build.log
+    assert any("unknown message id(s) runtime.savd" in w for w in build.warnings), build.log

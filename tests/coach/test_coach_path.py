@@ -12,13 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from coursebook.answers import parse_answers
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader, PdfWriter
 
 from tests.browser.helpers import EVERY_VALUE, FORM, fill_every_field, read_form
 from tests.coach.conftest import BRANDING, LOGO, cli
-from tests.conftest import FIXTURES, ROOT, mkdocs_build, serve
+from tests.conftest import FIXTURES, ROOT, mkdocs_build, serve, valid_answers
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +89,7 @@ def test_fill_export_pdf_edit_extract_import(
         page.locator(FORM).get_by_role("button", name="Export answers").click()
     exported = tmp_path / "client.json"
     info.value.save_as(exported)
-    data = parse_answers(exported.read_text(encoding="utf-8"))
+    data = valid_answers(exported.read_text(encoding="utf-8"))
     assert data["worksheets"]["every-field"]["values"] == EVERY_VALUE
 
     # 2. the coach makes the client's own filled workbook
@@ -110,7 +109,7 @@ def test_fill_export_pdf_edit_extract_import(
     assert fields["every-field:name"]["/V"] == EVERY_VALUE["name"]
     assert fields["every-field:stance"]["/V"] == "/Hurried"
     as_handed = cli("answers", "extract", str(tmp_path / "sam.pdf"), "-f", config)
-    assert parse_answers(as_handed.stdout)["worksheets"]["every-field"]["values"] == EVERY_VALUE
+    assert valid_answers(as_handed.stdout)["worksheets"]["every-field"]["values"] == EVERY_VALUE
 
     # 3. the client edits it in a PDF viewer and sends it back
     writer = PdfWriter(clone_from=tmp_path / "sam.pdf")
@@ -142,7 +141,7 @@ def test_fill_export_pdf_edit_extract_import(
         config,
     )
     assert back.exit_code == 0, back.output
-    returned = parse_answers((tmp_path / "back.json").read_text(encoding="utf-8"))
+    returned = valid_answers((tmp_path / "back.json").read_text(encoding="utf-8"))
     assert returned["course"] == data["course"]
     assert returned["worksheets"]["every-field"]["values"] == edited
 
@@ -164,7 +163,8 @@ def test_fill_export_pdf_edit_extract_import(
     page.goto(course_url + "review/")
     page.locator("#cb-review-file").set_input_files(str(tmp_path / "back.json"))
     answers = page.locator("[data-review-output]")
-    expect(answers.locator("h2")).to_have_text(["Every field type"])
+    expect(answers.locator("h2")).to_have_text(["Sam Ortega"])  # extract kept the client's name
+    expect(answers.locator("h3")).to_have_text(["Every field type"])
     expect(answers.locator("dt", has_text="Your story so far").locator("+ dd")).to_have_text(
         "Rewritten\nin the PDF"
     )

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coursebook.answers import parse_answers
 from coursebook.model import Field, Worksheet
 from coursebook.model.loader import load_worksheets
 from hypothesis import HealthCheck, example, given, settings
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from tests.coach.conftest import cli
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, valid_answers
 
 WORKSHEET: Worksheet = load_worksheets(FIXTURES / "site" / "worksheets", FIXTURES / "site")[
     "every-field"
@@ -148,7 +147,7 @@ def normal(values: dict[str, Any]) -> dict[str, Any]:
 
 def answers_file(values: dict[str, Any]) -> dict[str, Any]:
     """What the site exports (and the schema accepts) for these values."""
-    return parse_answers(
+    return valid_answers(
         json.dumps(
             {
                 "format": "coursebook-answers",
@@ -173,7 +172,10 @@ def view_and_edit(source: Path, target: Path, edits: dict[str, Any]) -> None:
     changes = {
         "every-field:name": edits["name"],
         "every-field:stance": "/" + edits["stance"],
-        "every-field:sources:1": "/on" if edits["tick_first_source"] else "/Off",
+        # a viewer turns a box on with the state its appearance names: the option's value
+        "every-field:sources:1": (
+            "/" + FIELDS["sources"].options[0].value if edits["tick_first_source"] else "/Off"
+        ),
     }
     writer.update_page_form_field_values(None, changes, auto_regenerate=False)
     writer.write(target)
@@ -224,7 +226,7 @@ def test_pdf_round_trip_gives_back_the_same_values(
     # the PDF as handed to the client: every answer already in its field
     untouched = cli("answers", "extract", str(work / "filled.pdf"), "-f", config)
     assert untouched.exit_code == 0, untouched.output
-    first = parse_answers(untouched.stdout)
+    first = valid_answers(untouched.stdout)
     assert first["worksheets"].get("every-field", {}).get("values", {}) == normal(values)
 
     view_and_edit(work / "filled.pdf", work / "edited.pdf", edits)
@@ -232,7 +234,7 @@ def test_pdf_round_trip_gives_back_the_same_values(
         "answers", "extract", str(work / "edited.pdf"), "-o", str(work / "back.json"), "-f", config
     )
     assert back.exit_code == 0, back.output
-    extracted = parse_answers((work / "back.json").read_text(encoding="utf-8"))
+    extracted = valid_answers((work / "back.json").read_text(encoding="utf-8"))
     entry = extracted["worksheets"]["every-field"]
     assert entry["version"] == WORKSHEET.version
     assert entry["values"] == expected_after(values, edits)
@@ -283,7 +285,7 @@ def test_default_name_and_warnings_for_answers_the_course_lacks(
     # the client's name comes from the answers file, and names the PDF
     assert (tmp_path / "workbook-jose-nunez.pdf").is_file()
     assert made.stderr.splitlines() == [
-        "warning: answers.json: worksheet 'ghost' is not in this course; kept in the file, not in the PDF",
+        "warning: answers.json: this course has no worksheet “ghost”; its answers are kept",
         "building the fillable workbook for José Núñez with the site (this takes a little while)…",
     ]
     assert made.stdout.startswith(
@@ -311,5 +313,5 @@ def test_a_broken_answers_file_stops_before_building(course: Path, tmp_path: Pat
     )
     assert result.exit_code == 1
     assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith(f"{bad}: worksheets: ")
+    assert result.stderr.startswith(f"{bad}: “Bad Id” is not a worksheet id")
     assert not (tmp_path / "x.pdf").exists()

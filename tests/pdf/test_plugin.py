@@ -178,8 +178,9 @@ def test_answers_are_prefilled_and_still_fields(personal: Path) -> None:
     assert values["practice:industries:1"] == "health tech"
     assert values["practice:industries:2"] == ""
     assert values["practice:industries:3"] == "insurance"
-    assert values["practice:sources:1"] == "/on"
-    assert values["practice:sources:2"] == "/on"
+    # a ticked checklist box's state is its option's value: the PDF says what was ticked
+    assert values["practice:sources:1"] == "/LinkedIn Learning"
+    assert values["practice:sources:2"] == "/alumni"
     assert values["practice:stance"] == "/In a hurry"
     assert values["practice:confidence"] == "/3"
     assert values["practice:deadline"] == "2025-06-30"
@@ -250,8 +251,9 @@ def test_answers_the_workbook_cannot_place_are_reported(tmp_path: Path) -> None:
     set_workbook_options(project / "mkdocs.yml", answers="old.json", variants=["print"])
     built = build_verbose(project / "mkdocs.yml", tmp_path / "site", strict=False)
     assert built.returncode == 0, built.log
-    assert "field 'gone' of worksheet 'practice'" in built.log
-    assert "worksheet 'retired-sheet'" in built.log
+    # kept in the file, named in the build's log (so --strict fails)
+    assert "old.json: worksheet “practice” has no field “gone”; the answer is kept" in built.log
+    assert "old.json: this course has no worksheet “retired-sheet”" in built.log
     assert len(built.warnings) == 2
 
 
@@ -261,7 +263,7 @@ def test_a_broken_answers_file_stops_the_build_with_its_name(tmp_path: Path) -> 
     set_workbook_options(project / "mkdocs.yml", answers="bad.json")
     built = build_verbose(project / "mkdocs.yml", tmp_path / "site")
     assert built.returncode != 0
-    assert "bad.json:2:" in built.log
+    assert "workbook: bad.json: not readable as JSON text" in built.log
 
 
 def test_a_local_preview_address_never_ends_up_in_the_pdf() -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from coursebook.answers.fields import from_pdf_fields, pdf_field_names
+from coursebook.answers import build_contract
+from coursebook.answers.fields import pdf_field_names
+from coursebook.pdf.extract import extract_answers
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import Destination
@@ -20,7 +22,7 @@ RADIO = 1 << 15
 
 
 def expected_fields(course: Course) -> dict[str, str]:
-    names: dict[str, str] = {}
+    names: dict[str, str] = {"client": "text"}  # the cover's name field
     for worksheet in course.worksheets.values():
         names.update(pdf_field_names(worksheet))
     return names
@@ -113,11 +115,12 @@ def test_text_fields_say_which_row_and_column(pdfsite: Course) -> None:
 def test_filled_with_pypdf_and_read_back(pdfsite: Course, tmp_path: Path) -> None:
     writer = PdfWriter(clone_from=pdfsite.site / "workbook.pdf")
     typed = {
+        "client": "Ada Lovelace",
         "practice:name": "Ada Lovelace",
         "practice:story": "First line\nSecond line",
         "practice:stance": "/In a hurry",
         "practice:confidence": "/4",
-        "practice:sources:2": "/on",
+        "practice:sources:2": "/alumni",  # a checklist box's on-state is its option's value
         "practice:log:1:who": "Grace",
         "practice:log:1:thanked": "/on",
     }
@@ -127,16 +130,11 @@ def test_filled_with_pypdf_and_read_back(pdfsite: Course, tmp_path: Path) -> Non
     writer.write(out)
     fields = PdfReader(io.BytesIO(out.getvalue())).get_fields() or {}
     assert {name: fields[name].get("/V") for name in typed} == typed
-    read: dict[str, str | bool | None] = {}
-    for name, field in fields.items():
-        value = field.get("/V")
-        if kind(field) == "checkbox":
-            read[name] = value == "/on"
-        elif kind(field) == "radio":
-            read[name] = str(value)[1:] if value and value != "/Off" else None
-        else:
-            read[name] = str(value) if value else ""
-    assert from_pdf_fields(pdfsite.worksheets["practice"], read) == {
+    contract = build_contract(pdfsite.worksheets.values(), "pdf-fixture-course")
+    found = extract_answers(out.getvalue(), contract, "pdf-fixture-course")
+    assert found.answers["client"] == "Ada Lovelace"
+    assert found.answers["course"] == "pdf-fixture-course"  # from the workbook's own information
+    assert found.answers["worksheets"]["practice"]["values"] == {
         "name": "Ada Lovelace",
         "story": "First line\nSecond line",
         "stance": "In a hurry",
@@ -144,6 +142,7 @@ def test_filled_with_pypdf_and_read_back(pdfsite: Course, tmp_path: Path) -> Non
         "sources": ["alumni"],
         "log": [{"who": "Grace", "when": "", "notes": "", "thanked": True}],
     }
+    assert found.notices == [] and found.ignored == []
 
 
 def test_internal_links_resolve_to_pages(any_course: Course) -> None:

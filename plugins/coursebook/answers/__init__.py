@@ -1,29 +1,34 @@
 """Answers stage: the answers file shared by the site, the PDF and the CLI.
 
-``format``  answers JSON in/out, validated against ``answers.schema.json``
-``fields``  a worksheet's values <-> flat PDF field names ``<worksheet>:<field>[:<row>[:<column>]]``
+``format``    new answers documents and their JSON text
+``contract``  what each field accepts (from the worksheets) and the one reader of answers files
+``fields``    a worksheet's values <-> flat PDF field names ``<worksheet>:<field>[:<row>[:<column>]]``
+``markdown``  answers as readable Markdown (``coursebook answers show``)
 """
 
-from coursebook.answers.fields import from_pdf_fields, pdf_field_names, to_pdf_fields
-from coursebook.answers.format import (
-    FORMAT,
-    VERSION,
-    AnswersError,
-    dump_answers,
-    load_answers,
-    new_answers,
-    parse_answers,
+from coursebook.answers.contract import (
+    Notice,
+    Reading,
+    build_contract,
+    read_answers,
+    read_answers_file,
+    render,
 )
+from coursebook.answers.fields import pdf_field_names, to_pdf_fields, values_from_pdf
+from coursebook.answers.format import FORMAT, VERSION, dump_answers, new_answers
 
 __all__ = [
     "FORMAT",
     "VERSION",
-    "AnswersError",
+    "Notice",
+    "Reading",
+    "build_contract",
     "dump_answers",
-    "from_pdf_fields",
-    "load_answers",
     "new_answers",
-    "parse_answers",
     "pdf_field_names",
+    "read_answers",
+    "read_answers_file",
+    "render",
     "to_pdf_fields",
+    "values_from_pdf",
 ]

@@ -11,12 +11,21 @@ Naming (rows and checklist options count from 1):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from coursebook.model import Field, Worksheet
 
 PdfValue = str | bool
+
+INFO_COURSE = "CoursebookCourse"
+INFO_CLIENT = "CoursebookClient"
+INFO_WORKSHEETS = "CoursebookWorksheets"
+"""Document information keys of a workbook PDF: the course's namespace, the client's name,
+and the version of each worksheet (JSON), so a filled workbook can be read back and migrated."""
+CLIENT_FIELD = "client"
+"""The cover's name field: no ``:``, so it can never be a worksheet's field."""
 
 
 def list_slots(field: Field, value: Any = None) -> int:
@@ -63,6 +72,16 @@ def pdf_field_names(
     return names
 
 
+def checkbox_states(worksheet: Worksheet) -> dict[str, str]:
+    """Each checklist box's field name -> its option value (the box's on-state in the PDF)."""
+    return {
+        f"{worksheet.id}:{f.id}:{number}": option.value
+        for f in worksheet.fields
+        if f.type == "checklist"
+        for number, option in enumerate(f.options, start=1)
+    }
+
+
 def to_pdf_fields(worksheet: Worksheet, values: Mapping[str, Any]) -> dict[str, PdfValue]:
     """Answer values -> PDF field values (only fields with something in them)."""
     out: dict[str, PdfValue] = {}
@@ -95,63 +114,110 @@ def to_pdf_fields(worksheet: Worksheet, values: Mapping[str, Any]) -> dict[str, 
     return out
 
 
-def from_pdf_fields(worksheet: Worksheet, fields: Mapping[str, PdfValue | None]) -> dict[str, Any]:
-    """PDF field values (as read back) -> answer values; empty fields give no value.
+def values_from_pdf(
+    worksheet_id: str,
+    found: Mapping[str, PdfValue | None],
+    states: Mapping[str, str],
+    sheet: Mapping[str, Any],
+) -> tuple[dict[str, Any], list[str]]:
+    """One worksheet's PDF fields (as read back) -> answer values under the PDF's own field ids.
 
-    Lists and tables keep their row positions up to the last non-empty row, so a learner's
-    blank line in the middle stays where it was.
+    Works from the names and kinds of the fields themselves, so a workbook made from an
+    older version of the worksheet still reads; ``sheet`` (the worksheet's entry in the
+    answers contract) types scales, numbers old checklists and bounds every row and option
+    number. Empty fields give no value; lists and tables keep their rows up to the last
+    one with something in it. Also returns the names that were ignored, one line each.
     """
-    values: dict[str, Any] = {}
-    for f in worksheet.fields:
-        base = f"{worksheet.id}:{f.id}"
-        if f.type in ("text", "textarea", "date", "choice"):
-            text = fields.get(base)
-            if isinstance(text, str) and text != "":
-                values[f.id] = text
-        elif f.type == "scale":
-            text = fields.get(base)
-            if isinstance(text, str) and text.lstrip("-").isdigit():
-                values[f.id] = int(text)
-        elif f.type == "list":
-            rows = _numbered(fields, base)
-            entries = [fields.get(f"{base}:{row}") for row in range(1, max(rows, default=0) + 1)]
-            texts = [e if isinstance(e, str) else "" for e in entries]
-            while texts and texts[-1] == "":
-                texts.pop()
-            if texts:
-                values[f.id] = texts
-        elif f.type == "checklist":
-            ticked = [
-                o.value
-                for n, o in enumerate(f.options, start=1)
-                if fields.get(f"{base}:{n}") is True
-            ]
-            if ticked:
-                values[f.id] = ticked
-        elif f.type == "table":
-            rows = _numbered(fields, base)
-            table: list[dict[str, Any]] = []
-            for row in range(1, max(rows, default=0) + 1):
-                cells: dict[str, Any] = {}
-                for c in f.columns:
-                    cell = fields.get(f"{base}:{row}:{c.id}")
-                    if c.type == "checkbox":
-                        cells[c.id] = cell is True
-                    else:
-                        cells[c.id] = cell if isinstance(cell, str) else ""
-                table.append(cells)
-            while table and not any(v not in ("", False) for v in table[-1].values()):
-                table.pop()
-            if table:
-                values[f.id] = table
-    return values
+    fields: Mapping[str, Any] = sheet.get("fields", {})
+    renamed: Mapping[str, str] = sheet.get("renamed", {})
+
+    def spec_of(field_id: str) -> Mapping[str, Any]:
+        spec = fields.get(field_id) or fields.get(renamed.get(field_id, ""))
+        return spec if isinstance(spec, Mapping) else {}
+
+    singles: dict[str, Any] = {}
+    numbered: dict[str, dict[int, Any]] = {}
+    ticked: dict[str, dict[int, str]] = {}
+    cells: dict[str, dict[int, dict[str, Any]]] = {}
+    ignored: list[str] = []
+    for name, value in found.items():
+        parts = name.split(":")
+        field_id = parts[1] if len(parts) > 1 else ""
+        spec = spec_of(field_id)
+        bound = _bound(spec)
+        if not _ID.match(field_id) or len(parts) > 4:
+            ignored.append(name)
+            continue
+        if len(parts) == 2:
+            if isinstance(value, str) and value != "":
+                singles[field_id] = _typed(value, spec)
+            continue
+        row = parts[2]
+        if not row.isdigit() or len(row) > 6 or not 1 <= int(row) <= bound:
+            ignored.append(name)
+            continue
+        number = int(row)
+        if len(parts) == 3 and isinstance(value, bool):
+            if value:
+                option = _ticked_option(states.get(name), spec, number)
+                if option is None:
+                    ignored.append(name)
+                else:
+                    ticked.setdefault(field_id, {})[number] = option
+            else:
+                ticked.setdefault(field_id, {})
+        elif len(parts) == 3:
+            numbered.setdefault(field_id, {})[number] = value if isinstance(value, str) else ""
+        elif _ID.match(parts[3]):
+            table = cells.setdefault(field_id, {})
+            table.setdefault(number, {})[parts[3]] = value if isinstance(value, bool | str) else ""
+        else:
+            ignored.append(name)
+    values: dict[str, Any] = dict(singles)
+    for field_id, by_number in ticked.items():
+        if by_number:
+            values[field_id] = [by_number[n] for n in sorted(by_number)]
+    for field_id, rows in numbered.items():
+        entries = [rows.get(n, "") for n in range(1, max(rows) + 1)]
+        while entries and entries[-1] == "":
+            entries.pop()
+        if entries:
+            values[field_id] = entries
+    for field_id, table in cells.items():
+        columns: Mapping[str, str] = spec_of(field_id).get("columns", {})
+        blank = {c: (False if kind == "checkbox" else "") for c, kind in columns.items()}
+        grid = [{**blank, **table.get(n, {})} for n in range(1, max(table) + 1)]
+        while grid and not any(v not in ("", False) for v in grid[-1].values()):
+            grid.pop()
+        if grid:
+            values[field_id] = grid
+    return values, ignored
 
 
-def _numbered(fields: Mapping[str, Any], base: str) -> list[int]:
-    rows = []
-    for name in fields:
-        if name.startswith(base + ":"):
-            head = name[len(base) + 1 :].split(":", 1)[0]
-            if head.isdigit():
-                rows.append(int(head))
-    return rows
+_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_GENERIC_STATES = ("on", "On", "Yes", "yes", "1", "true")
+
+
+def _bound(spec: Mapping[str, Any]) -> int:
+    """The highest row or option number a field can have in a PDF of this course."""
+    if spec.get("type") == "checklist":
+        return len(spec.get("options", []))
+    limit = spec.get("max")
+    return limit if isinstance(limit, int) and spec.get("type") in ("list", "table") else 500
+
+
+def _typed(text: str, spec: Mapping[str, Any]) -> Any:
+    if spec.get("type") == "scale" and re.fullmatch(r"-?[0-9]{1,6}", text):
+        return int(text)
+    return text
+
+
+def _ticked_option(state: str | None, spec: Mapping[str, Any], number: int) -> str | None:
+    """What a ticked checklist box means: its own on-state (new workbooks), else the
+    option at its number in the current worksheet (workbooks made before states were named)."""
+    if state and state not in _GENERIC_STATES:
+        return state
+    options = spec.get("options", [])
+    if spec.get("type") == "checklist" and 1 <= number <= len(options):
+        return str(options[number - 1][0])
+    return None

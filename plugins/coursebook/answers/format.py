@@ -1,4 +1,6 @@
-"""Answers files in and out: parse + validate (one-line errors), create, serialise."""
+"""Answers documents made and written: the format's name and version, a new document, its JSON text.
+
+Reading one goes through the answers contract (``coursebook.answers.contract``)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,7 @@ import json
 from datetime import datetime, timezone
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 FORMAT = "coursebook-answers"
 VERSION = 1
@@ -17,51 +16,14 @@ VERSION = 1
 Answers = dict[str, Any]
 
 
-class AnswersError(Exception):
-    """An answers file that cannot be used; ``str()`` is one line naming the file and the place."""
-
-
 @cache
 def answers_schema() -> dict[str, Any]:
-    """The published JSON Schema of the answers file."""
+    """The published JSON Schema of the answers file (the format; each course's
+    ``answers-contract.json`` says what its fields accept)."""
     schema: dict[str, Any] = json.loads(
         files("coursebook.answers").joinpath("answers.schema.json").read_text("utf-8")
     )
     return schema
-
-
-def parse_answers(text: str, source: str = "answers file") -> Answers:
-    """Parse and validate answers JSON text; raises ``AnswersError``."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(
-            f"{source}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise AnswersError(
-            f'{source}: not a coursebook answers file (expected "format": "{FORMAT}")'
-        )
-    if data.get("version") != VERSION:
-        raise AnswersError(
-            f"{source}: answers file version {data.get('version')!r} is not supported (expected {VERSION})"
-        )
-    validator = jsonschema.Draft202012Validator(answers_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise AnswersError(f"{source}: {where}: {error.message}")
-    return data
-
-
-def load_answers(path: Path | str) -> Answers:
-    """Read and validate an answers file; raises ``AnswersError``."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersError(f"{path}: cannot read the answers file ({exc})") from None
-    return parse_answers(text, str(path))
 
 
 def now_iso() -> str:

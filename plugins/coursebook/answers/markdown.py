@@ -1,8 +1,4 @@
-"""An answers document + the course's worksheets in, the answers as readable Markdown out.
-
-Also says what an answers file holds that the course does not have (``unknown_answers``),
-so callers can warn about it without dropping it.
-"""
+"""An answers document (read through the contract) + the course's worksheets in, readable Markdown out."""
 
 from __future__ import annotations
 
@@ -11,42 +7,35 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from coursebook.i18n import Catalogue
 from coursebook.model import Field, Option, Worksheet
-
-NO_ANSWER = "_No answer_"
-
-
-def unknown_answers(answers: Mapping[str, Any], worksheets: Mapping[str, Worksheet]) -> list[str]:
-    """One line per worksheet or field in ``answers`` that the course does not have."""
-    lines = []
-    for worksheet_id, entry in answers.get("worksheets", {}).items():
-        worksheet = worksheets.get(worksheet_id)
-        if worksheet is None:
-            lines.append(f"worksheet '{worksheet_id}' is not in this course")
-            continue
-        for field_id in entry.get("values", {}):
-            if field_id not in worksheet.field_index:
-                lines.append(f"worksheet '{worksheet_id}' has no field '{field_id}'")
-    return lines
 
 
 def answers_markdown(
-    answers: Mapping[str, Any], worksheets: Sequence[Worksheet], title: str = "Answers"
+    answers: Mapping[str, Any],
+    worksheets: Sequence[Worksheet],
+    title: str,
+    t: Catalogue,
+    *,
+    coach_notes: bool = True,
 ) -> str:
     """The answered worksheets, in course order, with every field (unanswered ones marked).
 
-    ``worksheets`` is the course's worksheets in course order. Values the course has no
-    place for are listed at the end as they are, so nothing in the file goes unseen.
+    ``answers`` has been read through the answers contract (renamed fields moved).
+    ``worksheets`` is the course's worksheets in course order. Each worksheet's coach
+    notes come first, quoted, unless ``coach_notes`` is false. Answers kept from an older
+    version follow their worksheet; answers for worksheets the course does not have are
+    listed at the end, so nothing in the file goes unseen.
     """
     stored: Mapping[str, Any] = answers.get("worksheets", {})
     out = [f"# {_inline(title)}", ""]
     about = []
     if answers.get("client"):
-        about.append(f"Client: {_inline(str(answers['client']))}")
+        about.append(_inline(t("show.client", client=answers["client"])))
     if answers.get("course"):
-        about.append(f"Course: {_inline(str(answers['course']))}")
+        about.append(_inline(t("show.course", course=answers["course"])))
     if answers.get("exported"):
-        about.append(f"Exported: {_inline(str(answers['exported']))}")
+        about.append(_inline(t("show.exported", date=answers["exported"])))
     if about:
         out += ["  \n".join(about), ""]
     known = {ws.id for ws in worksheets}
@@ -59,27 +48,43 @@ def answers_markdown(
         values: Mapping[str, Any] = entry.get("values", {})
         out += [f"## {_inline(ws.title)}", ""]
         if entry.get("updated"):
-            out += [f"_Last changed: {_inline(str(entry['updated']))}_", ""]
+            out += [f"_{_inline(t('show.updated', date=entry['updated']))}_", ""]
+        if coach_notes and ws.coach_notes:
+            # the notes are the author's own Markdown: quoted as written
+            notes = [f"> **{_inline(t('show.coach_notes'))}**", ">"]
+            notes += [f"> {line}".rstrip() for line in ws.coach_notes.strip().splitlines()]
+            out += [*notes, ""]
         for section in ws.sections:
             fields = [f for f in section.fields if f.holds_answer]
             if not fields:
                 continue
             out += [f"### {_inline(section.title)}", ""]
             for f in fields:
-                out += [f"**{_inline(f.label)}**", "", *_value(f, values.get(f.id)), ""]
+                out += [f"**{_inline(f.label)}**", "", *_value(f, values.get(f.id), t), ""]
+        kept = [k for k in values if k not in ws.field_index and _has(values[k])]
+        if kept:
+            out += [f"### {_inline(t('show.kept'))}", ""]
+            for key in kept:
+                base, _, version = key.partition("@v")
+                label = ws.field_index[base].label if base in ws.field_index else base
+                if version:
+                    label = t("runtime.kept_label", label=label, version=int(version.rstrip("+")))
+                old = values[key]
+                text = old if isinstance(old, str) else json.dumps(old, ensure_ascii=False)
+                out += [f"**{_inline(label)}**", "", *_paragraph(text), ""]
     if not shown:
-        out += ["_This file holds no answers for this course's worksheets._", ""]
+        out += [f"_{_inline(t('show.nothing'))}_", ""]
     extra = _leftovers(stored, {ws.id: ws for ws in worksheets}, known)
     if extra:
-        out += ["## Not in this course", "", *extra, ""]
+        out += [f"## {_inline(t('show.not_in_course'))}", "", *extra, ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _value(f: Field, value: Any) -> list[str]:
+def _value(f: Field, value: Any, t: Catalogue) -> list[str]:
     if value is None or value == "" or value == []:
-        return [NO_ANSWER]
+        return [f"_{_inline(t('show.no_answer'))}_"]
     if f.type == "scale":
-        return [f"{_inline(str(value))} / {f.scale_max}"]
+        return [_inline(t("show.scale", value=value, max=f.scale_max))]
     if f.type == "choice":
         return _paragraph(_option_label(f.options, value))
     if f.type == "checklist" and isinstance(value, list):
@@ -90,7 +95,7 @@ def _value(f: Field, value: Any) -> list[str]:
     if f.type == "list" and isinstance(value, list):
         return [_bullet("" if v is None else str(v)) for v in value]
     if f.type == "table" and isinstance(value, list):
-        return _table(f, value)
+        return _table(f, value, t)
     if isinstance(value, str):
         return _paragraph(value)
     return [_inline(json.dumps(value, ensure_ascii=False))]
@@ -103,7 +108,7 @@ def _option_label(options: Sequence[Option], value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _table(f: Field, rows: list[Any]) -> list[str]:
+def _table(f: Field, rows: list[Any], t: Catalogue) -> list[str]:
     head = "| " + " | ".join(_cell(c.label) for c in f.columns) + " |"
     rule = "| " + " | ".join("---" for _ in f.columns) + " |"
     lines = [head, rule]
@@ -113,23 +118,28 @@ def _table(f: Field, rows: list[Any]) -> list[str]:
         for c in f.columns:
             cell = cells.get(c.id)
             if c.type == "checkbox":
-                texts.append("Yes" if cell is True else "No")
+                texts.append(_cell(t("show.yes") if cell is True else t("show.no")))
             else:
                 texts.append(_cell("" if cell is None else str(cell)))
         lines.append("| " + " | ".join(texts) + " |")
     return lines
 
 
+def _has(value: Any) -> bool:
+    return value not in (None, "", [], False)
+
+
 def _leftovers(
     stored: Mapping[str, Any], course: Mapping[str, Worksheet], known: set[str]
 ) -> list[str]:
+    """The answers of worksheets this course does not have."""
     lines = []
     for worksheet_id, entry in stored.items():
-        worksheet = course.get(worksheet_id) if worksheet_id in known else None
+        if worksheet_id in known:
+            continue
         for field_id, value in entry.get("values", {}).items():
-            if worksheet is None or field_id not in worksheet.field_index:
-                shown = json.dumps(value, ensure_ascii=False)
-                lines.append(f"- `{worksheet_id}` / `{field_id}`: {_inline(shown)}")
+            shown = json.dumps(value, ensure_ascii=False)
+            lines.append(f"- {_inline(worksheet_id)} / {_inline(field_id)}: {_inline(shown)}")
     return lines
 
 

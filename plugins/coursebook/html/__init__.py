@@ -4,24 +4,21 @@
 extension behind ``/// worksheet | <id>``; ``safe_markdown`` renders worksheet text
 with the site's extensions but never lets raw HTML through; ``render_workbook`` and
 ``WorkbookBlockExtension`` (``/// workbook``) list every worksheet for the "My workbook"
-page; ``close_theme_gaps`` fixes Material markup that accessibility checkers flag;
-``runtime_messages`` are the words the browser runtime shows.
+page; ``close_theme_gaps`` fixes Material markup that accessibility checkers flag.
+Every word around the author's own comes from a ``coursebook.i18n.Catalogue``.
 """
 
 from coursebook.html.block import WorksheetBlockExtension
 from coursebook.html.markdown_text import safe_markdown
-from coursebook.html.messages import MESSAGES, runtime_messages
 from coursebook.html.render import render_worksheet
 from coursebook.html.theme import close_theme_gaps
 from coursebook.html.workbook import WorkbookBlockExtension, render_workbook
 
 __all__ = [
-    "MESSAGES",
     "WorkbookBlockExtension",
     "WorksheetBlockExtension",
     "close_theme_gaps",
     "render_workbook",
     "render_worksheet",
-    "runtime_messages",
     "safe_markdown",
 ]

@@ -38,20 +38,29 @@ class WorksheetBlock(Block):  # type: ignore[misc]
         if worksheet is None:
             # pages are checked (with line numbers) before conversion; this is a last guard
             raise KeyError(f"unknown worksheet '{worksheet_id}'")
-        block.text = self.md.htmlStash.store(render(worksheet))
+        block.text = self.md.htmlStash.store(self.config["hold"](render(worksheet)))
         for child in list(block):
             block.remove(child)
 
 
 class WorksheetBlockExtension(BlocksExtension):  # type: ignore[misc]
-    """Registers the ``worksheet`` block; ``render`` turns a worksheet into HTML."""
+    """Registers the ``worksheet`` block; ``render`` turns a worksheet into HTML, ``hold``
+    keeps that HTML out of the page until the page is sanitised (``Slots.hold``)."""
 
     def __init__(
-        self, worksheets: Mapping[str, Worksheet], render: Callable[[Worksheet], str], **kwargs: Any
+        self,
+        worksheets: Mapping[str, Worksheet],
+        render: Callable[[Worksheet], str],
+        hold: Callable[[str], str] = str,
+        **kwargs: Any,
     ):
         self.worksheets = worksheets
         self.render = render
+        self.hold = hold
         super().__init__(**kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
-        block_mgr.register(WorksheetBlock, {"worksheets": self.worksheets, "render": self.render})
+        block_mgr.register(
+            WorksheetBlock,
+            {"worksheets": self.worksheets, "render": self.render, "hold": self.hold},
+        )

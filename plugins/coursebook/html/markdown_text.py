@@ -1,4 +1,4 @@
-"""Markdown text from a worksheet in, HTML with any raw HTML escaped out."""
+"""Markdown text from a worksheet in, HTML with raw HTML escaped and nothing that runs script out."""
 
 from __future__ import annotations
 
@@ -7,20 +7,8 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
-
-
-class DropUnsafeUrls(Treeprocessor):  # type: ignore[misc]
-    """Remove ``javascript:``-style links and sources, which HTML escaping cannot catch."""
-
-    def run(self, root: Any) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and "".join(value.split()).lower().startswith(_UNSAFE_SCHEMES):
-                    del element.attrib[attribute]
+from coursebook.html.sanitise import clean_text
 
 
 class NoRawHtml(Extension):  # type: ignore[misc]
@@ -32,14 +20,17 @@ class NoRawHtml(Extension):  # type: ignore[misc]
                 md.preprocessors.deregister(name)
         if "html" in md.inlinePatterns:
             md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(DropUnsafeUrls(md), "coursebook_drop_unsafe_urls", 0)
 
 
 def safe_markdown(
     extensions: Sequence[str | Extension] = (),
     extension_configs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[str], str]:
-    """A Markdown-to-HTML function using ``extensions``, with raw HTML turned off."""
+    """A Markdown-to-HTML function using ``extensions``, with raw HTML turned off.
+
+    What the extensions make is then sanitised by allowlist (``clean_text``): ``attr_list``
+    can add any attribute, and entities can hide a ``javascript:`` URL from a pattern.
+    """
     md = markdown.Markdown(
         extensions=[*extensions, NoRawHtml()],
         extension_configs=dict(extension_configs or {}),
@@ -47,7 +38,6 @@ def safe_markdown(
 
     def convert(text: str) -> str:
         md.reset()
-        html: str = md.convert(text)
-        return html
+        return clean_text(md.convert(text))
 
     return convert

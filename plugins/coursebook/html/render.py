@@ -8,6 +8,7 @@ from functools import cache
 import jinja2
 from markupsafe import Markup
 
+from coursebook.i18n import Catalogue
 from coursebook.model import Worksheet
 
 MarkdownToHtml = Callable[[str], str]
@@ -25,8 +26,9 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_worksheet(worksheet: Worksheet, markdown: MarkdownToHtml) -> str:
-    """The worksheet as ``<form data-worksheet="<id>">``; ``markdown`` renders intro and guidance."""
+def render_worksheet(worksheet: Worksheet, markdown: MarkdownToHtml, t: Catalogue) -> str:
+    """The worksheet as ``<form data-worksheet="<id>">``; ``markdown`` renders intro and
+    guidance, ``t`` gives the words around the author's own (buttons, dialogs)."""
     template = _environment().get_template("worksheet.html.j2")
-    html = template.render(ws=worksheet, markdown=lambda text: Markup(markdown(text)))
+    html = template.render(ws=worksheet, markdown=lambda text: Markup(markdown(text)), t=t)
     return html.strip() + "\n"

@@ -1,7 +1,10 @@
-"""Worksheets in, the ``/// answers-review`` block out: a file picker plus the worksheets' structure as JSON.
+"""Worksheets in, the ``/// answers-review`` block out: a file picker, the worksheets' structure
+and their coach notes.
 
-The browser runtime (``review.js``) reads a client's answers file locally and lays the
-answers out under this structure; nothing about the answers is known at build time.
+The browser runtime (``lazy/review.js``) reads clients' answers files locally, through the
+answers contract, and lays them out: a table of the cohort, then one client's answers
+under this structure, each worksheet with its coach notes. Nothing about the answers is
+known at build time, and nothing is sent anywhere.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from markdown import Markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block
 
+from coursebook.i18n import Catalogue
 from coursebook.model import Field, Worksheet
 
 
@@ -48,19 +52,37 @@ def review_structure(course: str, worksheets: Sequence[Worksheet]) -> dict[str, 
     }
 
 
-def review_html(course: str, worksheets: Sequence[Worksheet]) -> Markup:
-    """The review widget: a labelled file input, a status line, an output area and the structure."""
+def review_html(
+    course: str,
+    worksheets: Sequence[Worksheet],
+    t: Catalogue,
+    markdown: Callable[[str], str] | None = None,
+) -> Markup:
+    """The review widget: a labelled file input (several files), status and alert lines, the
+    cohort table and answers areas, the structure, and each worksheet's coach notes."""
     # an attribute, not a <script type="application/json">: Material's instant navigation
     # re-runs scripts in the content it swaps in, and JSON run as JavaScript fails
     data = json.dumps(review_structure(course, worksheets), ensure_ascii=False)
+    # coach notes are author Markdown, sanitised by `markdown`; review.js copies them in
+    render = markdown or (lambda text: str(escape(text)))
+    notes = Markup("").join(
+        Markup('<template data-coach-notes="{}">{}</template>\n').format(
+            ws.id, Markup(render(ws.coach_notes))
+        )
+        for ws in worksheets
+        if ws.coach_notes
+    )
     return Markup(
-        '<div class="cb-review" data-answers-review data-review-structure="{}">\n'
-        '<p class="cb-review__pick"><label for="cb-review-file">Client\'s answers file</label>\n'
-        '<input type="file" id="cb-review-file" accept=".json,application/json"></p>\n'
+        '<div class="cb-review" data-answers-review data-review-structure="{data}">\n'
+        '<p class="cb-review__pick"><label for="cb-review-file">{label}</label>\n'
+        '<input type="file" id="cb-review-file" accept=".json,application/json" multiple></p>\n'
         '<p class="cb-review__status" role="status" data-review-status></p>\n'
+        '<div class="cb-review__alert" role="alert" data-review-alert></div>\n'
+        '<div class="cb-review__cohort" data-review-table></div>\n'
         '<div class="cb-review__answers" data-review-output></div>\n'
+        "{notes}"
         "</div>\n"
-    ).format(data)
+    ).format(data=data, label=t("review.file"), notes=notes)
 
 
 class AnswersReviewBlock(Block):  # type: ignore[misc]
@@ -77,20 +99,42 @@ class AnswersReviewBlock(Block):  # type: ignore[misc]
 
     def on_end(self, block: etree.Element) -> None:
         worksheets: Callable[[], Sequence[Worksheet]] = self.config["worksheets"]
-        block.text = self.md.htmlStash.store(str(review_html(self.config["course"], worksheets())))
+        html = review_html(
+            self.config["course"], worksheets(), self.config["t"], self.config["markdown"]
+        )
+        block.text = self.md.htmlStash.store(self.config["hold"](str(html)))
         for child in list(block):
             block.remove(child)
 
 
 class AnswersReviewExtension(BlocksExtension):  # type: ignore[misc]
-    """Registers the ``answers-review`` block; ``worksheets`` gives them in course order."""
+    """Registers the ``answers-review`` block; ``worksheets`` gives them in course order,
+    ``markdown`` renders (and sanitises) their coach notes."""
 
-    def __init__(self, course: str, worksheets: Callable[[], Sequence[Worksheet]], **kwargs: Any):
+    def __init__(
+        self,
+        course: str,
+        worksheets: Callable[[], Sequence[Worksheet]],
+        t: Catalogue,
+        hold: Callable[[str], str] = str,
+        markdown: Callable[[str], str] | None = None,
+        **kwargs: Any,
+    ):
         self.course = course
         self.worksheets = worksheets
+        self.t = t
+        self.hold = hold
+        self.markdown = markdown
         super().__init__(**kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
         block_mgr.register(
-            AnswersReviewBlock, {"course": self.course, "worksheets": self.worksheets}
+            AnswersReviewBlock,
+            {
+                "course": self.course,
+                "worksheets": self.worksheets,
+                "t": self.t,
+                "hold": self.hold,
+                "markdown": self.markdown,
+            },
         )

@@ -11,10 +11,13 @@ from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block
 
 from coursebook.html.render import _environment
+from coursebook.i18n import Catalogue
 from coursebook.model import Worksheet
 
 
-def render_workbook(worksheets: Iterable[Worksheet], links: Mapping[str, str | None]) -> str:
+def render_workbook(
+    worksheets: Iterable[Worksheet], links: Mapping[str, str | None], t: Catalogue
+) -> str:
     """Every worksheet, in the given order, with its link (``None``: not on any page) and size.
 
     The browser runtime turns each size into progress and adds whole-course
@@ -22,7 +25,7 @@ def render_workbook(worksheets: Iterable[Worksheet], links: Mapping[str, str | N
     """
     template = _environment().get_template("workbook.html.j2")
     items = [(ws, links.get(ws.id)) for ws in worksheets]
-    return template.render(items=items).strip() + "\n"
+    return template.render(items=items, t=t).strip() + "\n"
 
 
 class WorkbookBlock(Block):  # type: ignore[misc]
@@ -38,7 +41,7 @@ class WorkbookBlock(Block):  # type: ignore[misc]
 
     def on_end(self, block: etree.Element) -> None:
         render: Callable[[], str] = self.config["render"]
-        block.text = self.md.htmlStash.store(render())
+        block.text = self.md.htmlStash.store(self.config["hold"](render()))
         for child in list(block):
             block.remove(child)
 
@@ -46,9 +49,10 @@ class WorkbookBlock(Block):  # type: ignore[misc]
 class WorkbookBlockExtension(BlocksExtension):  # type: ignore[misc]
     """Registers the ``workbook`` block; ``render()`` gives the list for the page being converted."""
 
-    def __init__(self, render: Callable[[], str], **kwargs: Any):
+    def __init__(self, render: Callable[[], str], hold: Callable[[str], str] = str, **kwargs: Any):
         self.render = render
+        self.hold = hold
         super().__init__(**kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
-        block_mgr.register(WorkbookBlock, {"render": self.render})
+        block_mgr.register(WorkbookBlock, {"render": self.render, "hold": self.hold})

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-import pickle
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
@@ -20,10 +20,12 @@ import yaml
 from coursebook import __version__
 from coursebook.model.errors import WorksheetError, WorksheetErrors
 from coursebook.model.worksheet import FIELD_TYPES, Column, Field, Option, Section, Worksheet
-from coursebook.model.yamlpos import DuplicateKeyError, Positions, parse_yaml
+from coursebook.model.yamlpos import DuplicateKeyError, LimitError, Positions, parse_yaml
 
 SCHEMA_FILE = "worksheet.schema.json"
 WORKSHEET_SUFFIXES = (".yml", ".yaml")
+MAX_BYTES = 1_000_000
+"""A worksheet file larger than this is refused (the longest real one is a few KB)."""
 
 
 @cache
@@ -411,12 +413,37 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
     path = Path(path)
     display = display_path or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise WorksheetErrors([WorksheetError(display, f"not UTF-8 text ({exc.reason})")]) from None
+        if path.stat().st_size > MAX_BYTES:
+            raise WorksheetErrors(
+                [
+                    WorksheetError(
+                        display, f"larger than {MAX_BYTES // 1_000_000} MB; not a worksheet"
+                    )
+                ]
+            )
+        content = path.read_bytes()
     except OSError as exc:
         raise WorksheetErrors(
             [WorksheetError(display, f"cannot read the file ({exc.strerror})")]
+        ) from None
+    return parse_worksheet(content, display, path.stem)
+
+
+def parse_worksheet(content: bytes, display: str, stem: str) -> Worksheet:
+    """One worksheet file's bytes -> a ``Worksheet``; ``stem`` is the id the file name gives."""
+    try:
+        text = content.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise WorksheetErrors(
+            [
+                WorksheetError(
+                    display,
+                    f"not UTF-8 text (byte 0x{content[exc.start]:02x} cannot be read); "
+                    "save the file as UTF-8",
+                    line,
+                )
+            ]
         ) from None
     try:
         data, pos = parse_yaml(text)
@@ -431,13 +458,17 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
                 )
             ]
         ) from None
+    except LimitError as exc:
+        raise WorksheetErrors(
+            [WorksheetError(display, exc.message, exc.line, exc.column)]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        where = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise WorksheetErrors(
-            [WorksheetError(display, f"invalid YAML: {problem}{context}", line, col)]
+            [WorksheetError(display, f"invalid YAML: {problem}{context}", *where)]
         ) from None
     except yaml.YAMLError as exc:
         raise WorksheetErrors([WorksheetError(display, f"invalid YAML: {exc}")]) from None
@@ -463,7 +494,7 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
 
     errors = _validate(data, pos, display)
     if not errors:
-        errors = _check_semantics(data, pos, display, path.stem)
+        errors = _check_semantics(data, pos, display, stem)
     if errors:
         raise WorksheetErrors(errors)
     sections = tuple(
@@ -532,30 +563,64 @@ def load_worksheets(
     return found
 
 
+CACHE_FORMAT = 1
+
+
 def _load_cached(path: Path, display: str, cache: Path | None) -> Worksheet:
+    """The worksheet of ``path``, from the cache when its bytes are unchanged.
+
+    An entry is plain JSON holding the file's digest: reading one can never run code, and
+    an entry that does not check out (edited, damaged, another version) is ignored.
+    """
     if cache is None:
         return load_worksheet(path, display)
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return load_worksheet(path, display)  # reports the size
         content = path.read_bytes()
     except OSError:
         return load_worksheet(path, display)  # reports the read error
     digest = hashlib.sha256(f"{__version__}\0{display}\0".encode() + content).hexdigest()
-    entry = cache / f"{digest}.pickle"
+    entry = cache / f"{digest}.json"
     try:
-        cached = pickle.loads(entry.read_bytes())
-        if isinstance(cached, Worksheet):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # absent or unreadable: load the file itself
-    worksheet = load_worksheet(path, display)
+        cached = json.loads(entry.read_text("utf-8"))
+        if cached.get("cache") == CACHE_FORMAT and cached.get("digest") == digest:
+            return _worksheet_from_data(cached["worksheet"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # absent or not ours: load the file itself
+    worksheet = parse_worksheet(content, display, path.stem)
+    record = {"cache": CACHE_FORMAT, "digest": digest, "worksheet": dataclasses.asdict(worksheet)}
     try:
         cache.mkdir(parents=True, exist_ok=True)
         partial = entry.with_name(f".{entry.name}.{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(worksheet))
+        partial.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, entry)
     except OSError:
         pass  # a cache that cannot be written only costs time
     return worksheet
+
+
+def _worksheet_from_data(data: dict[str, Any]) -> Worksheet:
+    """A ``Worksheet`` back from ``dataclasses.asdict`` output (raises on anything else)."""
+
+    def field_of(raw: dict[str, Any]) -> Field:
+        raw = dict(raw)
+        raw["renamed_from"] = tuple(str(n) for n in raw["renamed_from"])
+        raw["options"] = tuple(Option(str(o["value"]), str(o["label"])) for o in raw["options"])
+        raw["columns"] = tuple(Column(**c) for c in raw["columns"])
+        return Field(**raw)
+
+    sections = tuple(
+        Section(
+            title=str(s["title"]),
+            fields=tuple(field_of(f) for f in s["fields"]),
+            id=s["id"],
+            intro=s["intro"],
+        )
+        for s in data["sections"]
+    )
+    data = {k: v for k, v in data.items() if k not in ("sections", "field_index")}
+    return Worksheet(sections=sections, **data)
 
 
 def _display(path: Path, base: Path | None) -> str:

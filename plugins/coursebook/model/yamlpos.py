@@ -1,7 +1,11 @@
 """YAML text in, plain data plus the line/column of every key and value out.
 
-PyYAML's ``safe_load`` forgets positions and silently keeps the last of two
-duplicate keys; composing the node tree ourselves keeps both facts.
+PyYAML's ``safe_load`` forgets positions and silently keeps the last of two duplicate
+keys; building the data from the parser's events ourselves keeps both facts. It also
+keeps hostile files harmless: the events come from an iterative parser (PyYAML's
+composer recurses, in C, and deep nesting can crash it), nesting is limited to
+``MAX_DEPTH``, and aliases are refused, since a few of them can expand a small file into
+billions of values ("billion laughs"). Worksheets never need them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+MAX_DEPTH = 32
 
 
 @dataclass
@@ -40,49 +45,118 @@ class DuplicateKeyError(Exception):
         self.key, self.line, self.column, self.first_line = key, line, column, first_line
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+class LimitError(Exception):
+    """Something a worksheet never needs and a hostile file uses: an alias, deep nesting."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path, pos: Positions) -> Any:
-    pos.values[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            key = key if isinstance(key, str) else str(key)
-            if key in result:
-                line, column = _mark(key_node)
-                raise DuplicateKeyError(key, line, column, pos.keys[(*path, key)][0])
-            pos.keys[(*path, key)] = _mark(key_node)
-            result[key] = _convert(value_node, loader, (*path, key), pos)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, loader, (*path, i), pos) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+def _mark(event: Any) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-# libyaml composes the same nodes with the same marks several times faster; its error
-# texts differ, so a document it rejects is parsed again by the pure-Python loader
+@dataclass
+class _Open:
+    """A mapping or sequence being filled, with the key waiting for its value."""
+
+    value: dict[Any, Any] | list[Any]
+    path: Path
+    key: str | None = None
+    key_mark: tuple[int, int] = (1, 1)
+
+
+def _build(loader: Any) -> tuple[Any, Positions]:
+    positions = Positions()
+    stack: list[_Open] = []
+    root: Any = None
+
+    def place(value: Any, event: yaml.Event) -> Path | None:
+        """Put a finished value where it belongs; returns its path (None for a mapping key)."""
+        nonlocal root
+        if not stack:
+            root = value
+            positions.values[()] = _mark(event)
+            return ()
+        top = stack[-1]
+        if isinstance(top.value, list):
+            path = (*top.path, len(top.value))
+            top.value.append(value)
+        elif top.key is None:
+            if isinstance(value, dict | list):
+                raise LimitError("a key must be text, not a list or a mapping", *_mark(event))
+            key = value if isinstance(value, str) else str(value)
+            if key in top.value:
+                line, column = _mark(event)
+                raise DuplicateKeyError(key, line, column, positions.keys[(*top.path, key)][0])
+            top.key, top.key_mark = key, _mark(event)
+            return None
+        else:
+            path = (*top.path, top.key)
+            top.value[top.key] = value
+            positions.keys[path] = top.key_mark
+            top.key = None
+        positions.values[path] = _mark(event)
+        return path
+
+    while loader.check_event():
+        event: Any = loader.get_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise LimitError(
+                f"YAML aliases (*{event.anchor}) are not allowed in a worksheet; "
+                "write the value out in full",
+                *_mark(event),
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if event.tag not in (None, "!"):
+                tag = event.tag
+            start: Any = event.start_mark  # libyaml's marks are duck-typed
+            end: Any = event.end_mark
+            node = yaml.ScalarNode(tag, event.value, start, end, event.style)
+            place(loader.construct_object(node, deep=True), event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise LimitError(
+                    f"nested more than {MAX_DEPTH} levels deep; a worksheet needs far fewer",
+                    *_mark(event),
+                )
+            container: dict[Any, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            path = place(container, event)
+            if path is None:
+                raise LimitError("a key must be text, not a list or a mapping", *_mark(event))
+            stack.append(_Open(container, path))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            stack.pop()
+        elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
+            raise LimitError(
+                "more than one YAML document (a second '---'); a worksheet is one", *_mark(event)
+            )
+    return root, positions
+
+
+# libyaml parses the same events with the same marks several times faster; its error
+# texts differ, so a document it rejects is parsed again by the pure-Python parser
 _FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(text: str) -> tuple[Any, Positions]:
-    """Parse one YAML document; raises ``yaml.YAMLError`` or ``DuplicateKeyError``."""
+    """Parse one YAML document; raises ``yaml.YAMLError``, ``DuplicateKeyError`` or ``LimitError``."""
     if _FAST_LOADER is not yaml.SafeLoader:
         try:
             return _parse(text, _FAST_LOADER)
         except yaml.YAMLError:
-            pass  # reported below, in the pure-Python loader's words
+            pass  # reported below, in the pure-Python parser's words
     return _parse(text, yaml.SafeLoader)
 
 
 def _parse(text: str, loader_class: type[yaml.SafeLoader]) -> tuple[Any, Positions]:
     loader = loader_class(text)
     try:
-        node = loader.get_single_node()
-        positions = Positions()
-        data = None if node is None else _convert(node, loader, (), positions)
-        return data, positions
+        return _build(loader)
     finally:
         loader.dispose()

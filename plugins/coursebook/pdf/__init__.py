@@ -14,7 +14,6 @@ from coursebook.pdf.build import (
     build_pdfs,
     is_css_color,
     is_font_name,
-    unplaced_answers,
 )
 from coursebook.pdf.cache import fingerprint
 
@@ -31,5 +30,4 @@ __all__ = [
     "fingerprint",
     "is_css_color",
     "is_font_name",
-    "unplaced_answers",
 ]

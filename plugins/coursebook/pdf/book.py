@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from coursebook.i18n import Catalogue, load_catalogue
 from coursebook.model import Worksheet
 
 Variant = Literal["fillable", "print"]
@@ -64,12 +65,18 @@ class Book:
     accent_color: str = "#4051b5"
     contact: Contact = field(default_factory=Contact)
     client: str | None = None
+    course: str | None = None
+    """The course's storage namespace: written into the PDF, read back by ``extract``."""
     answers: Mapping[str, Any] | None = None
     paper_size: str = "A4"
     font_family: str = "DejaVu Sans"
     asset_dirs: tuple[Path, ...] = ()
+    remote_assets: bool = False
+    """Fetch images the pages take from the web (off: the PDF reads only course files)."""
     site_url: str | None = None
     markdown: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
+    t: Catalogue = field(default_factory=lambda: load_catalogue("en"), compare=False, repr=False)
+    """The words of the book around the author's own (cover, contents, hints)."""
 
     def values(self, worksheet_id: str) -> Mapping[str, Any]:
         """The answer values given for one worksheet (empty if none)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import re
 import time
@@ -11,14 +12,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 from markupsafe import Markup
 
 from coursebook import __version__
-from coursebook.answers.fields import to_pdf_fields
+from coursebook.answers.fields import (
+    INFO_CLIENT,
+    INFO_COURSE,
+    INFO_WORKSHEETS,
+    checkbox_states,
+    to_pdf_fields,
+)
 from coursebook.html import safe_markdown
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
 from coursebook.pdf.chapters import prepare_chapters
+from coursebook.pdf.fetch import course_fetcher
 from coursebook.pdf.forms import FormFinisher
 from coursebook.pdf.templating import LINE_MM, display_url, environment
 from coursebook.pdf.worksheets import render_pdf_worksheet
@@ -63,7 +72,7 @@ def _prelude(book: Book) -> str:
     footer = " · ".join(
         part
         for part in (
-            book.client and f"Prepared for {book.client}",
+            book.client and book.t("pdf.prepared_for", client=book.client),
             book.contact.name,
             book.contact.website and display_url(book.contact.website),
         )
@@ -103,25 +112,6 @@ def _weasyprint_messages(warn: Report | None) -> Iterator[None]:
         logger.propagate = propagate
 
 
-def unplaced_answers(book: Book) -> list[str]:
-    """Answers the workbook has no place for (unknown worksheets or fields), one line each."""
-    if not book.answers:
-        return []
-    lines = []
-    for worksheet_id, entry in (book.answers.get("worksheets") or {}).items():
-        worksheet = book.worksheets.get(worksheet_id)
-        if worksheet is None:
-            lines.append(f"answers for worksheet '{worksheet_id}', which this course does not have")
-            continue
-        values = (entry or {}).get("values") or {}
-        for field_id in values:
-            if field_id not in worksheet.field_index:
-                lines.append(
-                    f"answer to field '{field_id}' of worksheet '{worksheet_id}', which it no longer has"
-                )
-    return lines
-
-
 def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
     """The whole workbook as one HTML document (what WeasyPrint lays out)."""
     if variant not in VARIANTS:
@@ -132,7 +122,7 @@ def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
         worksheet = book.worksheets.get(worksheet_id)
         if worksheet is None:
             return None
-        return render_pdf_worksheet(worksheet, variant, book.values(worksheet_id), markdown)
+        return render_pdf_worksheet(worksheet, variant, book.values(worksheet_id), markdown, book.t)
 
     chapters = prepare_chapters(book, render, warn)
     logo = None
@@ -153,6 +143,7 @@ def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
             logo=logo,
             css=Markup(_prelude(book) + _stylesheet()),
             version=__version__,
+            t=book.t,
         )
     )
 
@@ -165,6 +156,11 @@ class Job:
     html: str
     base_url: str | None
     values: dict[str, str | bool] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    info: dict[str, str] = field(default_factory=dict)
+    folders: tuple[Path, ...] = ()
+    """The only places WeasyPrint may read files from (``CourseFetcher``)."""
+    remote: bool = False
 
 
 @dataclass
@@ -179,11 +175,29 @@ class Result:
 def prepare_job(book: Book, variant: Variant, warn: Report | None = None) -> Job:
     """Everything one variant needs, with the chapters prepared and the worksheets rendered."""
     values: dict[str, str | bool] = {}
+    states: dict[str, str] = {}
     if variant == "fillable":
         for worksheet_id, worksheet in book.worksheets.items():
             values.update(to_pdf_fields(worksheet, book.values(worksheet_id)))
+            states.update(checkbox_states(worksheet))
     base = book.asset_dirs[0].resolve().as_uri() + "/" if book.asset_dirs else None
-    return Job(variant, book_html(book, variant, warn), base, values)
+    folders = (*book.asset_dirs, *([book.logo] if book.logo else []))
+    html = book_html(book, variant, warn)
+    return Job(variant, html, base, values, states, pdf_info(book), folders, book.remote_assets)
+
+
+def pdf_info(book: Book) -> dict[str, str]:
+    """What ``extract`` reads back from a workbook: whose it is, which course and versions."""
+    info = {
+        INFO_WORKSHEETS: json.dumps(
+            {ws.id: ws.version for ws in book.worksheets.values()}, separators=(",", ":")
+        )
+    }
+    if book.course:
+        info[INFO_COURSE] = book.course
+    if book.client:
+        info[INFO_CLIENT] = book.client
+    return info
 
 
 @contextmanager
@@ -211,10 +225,14 @@ def run_job(job: Job) -> Result:
 
     result = Result(b"")
     started = time.perf_counter()
+    refused: list[str] = []
+    fetcher = course_fetcher(job.folders, job.remote, refused)
     with _weasyprint_messages(result.warnings.append), _fewer_collections():
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render()
+        document = weasyprint.HTML(
+            string=job.html, base_url=job.base_url, url_fetcher=fetcher
+        ).render()
         result.log.append(f"{job.variant}: laid out {len(document.pages)} pages")
-        finisher = FormFinisher(job.values)
+        finisher = FormFinisher(job.values, job.states, job.info)
         # both are tagged (headings, lists, tables, and the fields as /Form, for screen
         # readers); the print one also declares PDF/UA-1
         options: dict[str, object] = {"pdf_tags": True}
@@ -223,6 +241,7 @@ def run_job(job: Job) -> Result:
         pdf = document.write_pdf(finisher=finisher, **options)
     assert isinstance(pdf, bytes)
     result.pdf = pdf
+    result.warnings += [f"refused to read {what}" for what in dict.fromkeys(refused)]
     fields = f", {finisher.fields} form fields" if job.variant == "fillable" else ""
     result.log.append(
         f"{job.variant}: wrote {len(pdf) / 1e6:.2f} MB{fields} "

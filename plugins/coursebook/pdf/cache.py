@@ -36,6 +36,7 @@ def _code_digest() -> str:
     package = Path(__file__).resolve().parent
     sources = [*sorted(package.rglob("*.py")), *sorted((package / "templates").iterdir())]
     sources.append(package.parent / "answers" / "fields.py")
+    sources.append(package.parent / "i18n" / "catalogue.py")
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode())
@@ -61,7 +62,7 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
-_OWN_HASHING = ("chapters", "worksheets", "markdown", "logo", "asset_dirs")
+_OWN_HASHING = ("chapters", "worksheets", "markdown", "logo", "asset_dirs", "t")
 
 
 def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = None) -> str:
@@ -75,6 +76,7 @@ def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = N
         digest.update(text.encode("utf-8"))
 
     add([variant, _code_digest(), settings or {}])
+    add([book.t.language, book.t.messages])
     add({f.name: getattr(book, f.name) for f in fields(book) if f.name not in _OWN_HASHING})
     for chapter in book.chapters:
         add([chapter.title, chapter.url, chapter.html])

@@ -12,6 +12,7 @@ the tree WeasyPrint would have built.
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from coursebook.pdf.book import Book, Chapter
+from coursebook.pdf.fetch import inside
 
 _HOST = "book.invalid"
 _BASE = f"http://{_HOST}/"
@@ -33,7 +35,6 @@ _WEB_ONLY_CLASSES = (
 )
 _WEB_ONLY_ATTRIBUTES = ("data-actions", "data-status", "data-alert", "data-progress")
 _WEB_ONLY_TAGS = ("script", "template", "noscript", "button", "dialog")
-_UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 
 RenderWorksheet = Callable[[str], "str | None"]
 """Worksheet id -> its PDF HTML, or ``None`` if the book has no such worksheet."""
@@ -183,7 +184,7 @@ def _remove_web_only(body: ET.Element) -> None:
             _detach(element, parent)
 
 
-def _open_details(body: ET.Element) -> None:
+def _open_details(body: ET.Element, untitled: str) -> None:
     """``<details>`` (pymdownx.details, ``???``) -> an open admonition: paper cannot expand."""
     parents = _parents(body)
     for details in [e for e in _elements(body) if e.tag == "details"]:
@@ -194,7 +195,7 @@ def _open_details(body: ET.Element) -> None:
             title.text = summary.text
             title.extend(list(summary))
         else:
-            title.text = "Details"
+            title.text = untitled
         box.text = details.text if summary is None else summary.tail
         box.extend([c for c in details if c is not summary])
         if details.get("id"):
@@ -305,24 +306,63 @@ def _prefix_ids(body: ET.Element, prefix: str) -> set[str]:
     return ids
 
 
-def _resolve_images(parsed: _Parsed, asset_dirs: Sequence[Path]) -> None:
+def _resolve_images(parsed: _Parsed, asset_dirs: Sequence[Path], image: str) -> None:
     parents = _parents(parsed.body)
-    for image in [e for e in _elements(parsed.body) if e.tag == "img"]:
-        image.attrib.pop("srcset", None)
-        image.attrib.pop("loading", None)
-        src = image.get("src", "").strip()
+    for img in [e for e in _elements(parsed.body) if e.tag == "img"]:
+        img.attrib.pop("srcset", None)
+        img.attrib.pop("loading", None)
+        src = img.get("src", "").strip()
         target = urlsplit(urljoin(_BASE + parsed.chapter.url, src))
         if not src or target.scheme == "data" or target.netloc not in ("", _HOST):
             continue
-        key = page_key(target.path)
-        found = next((d / key for d in asset_dirs if key and (d / key).is_file()), None)
+        found, outside = _course_file(page_key(target.path), asset_dirs)
         if found is not None:
-            image.set("src", found.resolve().as_uri())
+            img.set("src", found.resolve().as_uri())
             continue
-        parsed.problems.append(f"image '{src}' not found")
+        if outside:
+            parsed.problems.append(
+                f"image '{src}' is a link to a file outside the course; left out"
+            )
+        else:
+            parsed.problems.append(f"image '{src}' not found")
         stand_in = ET.Element("span", {"class": "cb-missing-image"})
-        stand_in.text = f"[{image.get('alt') or 'image'}]"
-        _replace(image, parents[image], [stand_in])
+        stand_in.text = f"[{img.get('alt') or image}]"
+        _replace(img, parents[img], [stand_in])
+
+
+def _course_file(key: str, asset_dirs: Sequence[Path]) -> tuple[Path | None, bool]:
+    """The file a site path names, from the first asset folder that has it; and whether one
+    was found but refused because its real location (a symbolic link followed) is outside."""
+    for folder in asset_dirs:
+        candidate = folder / key
+        if not key or not os.path.lexists(candidate):
+            continue
+        if inside(candidate, [folder]) and candidate.is_file():
+            return candidate, False
+        return None, True
+    return None, False
+
+
+def _attachments(parsed: _Parsed, asset_dirs: Sequence[Path]) -> None:
+    """``<a rel="attachment">`` embeds its target in the PDF: only a file of the course."""
+    for link in [e for e in _elements(parsed.body) if e.tag == "a"]:
+        rel = link.get("rel", "").split()
+        if "attachment" not in rel:
+            continue
+        href = link.get("href", "").strip()
+        target = urlsplit(urljoin(_BASE + parsed.chapter.url, href))
+        found = None
+        if target.scheme in ("http", "") and target.netloc in ("", _HOST):
+            found, _ = _course_file(page_key(target.path), asset_dirs)
+        if found is not None:
+            link.set("href", found.resolve().as_uri())
+            continue
+        parsed.problems.append(f"attachment '{href}' is not a file of the course; not attached")
+        rel.remove("attachment")
+        if rel:
+            link.set("rel", " ".join(rel))
+        else:
+            link.attrib.pop("rel", None)
 
 
 def _rewrite_links(
@@ -333,8 +373,11 @@ def _rewrite_links(
     parents = _parents(parsed.body)
     for link in [e for e in _elements(parsed.body) if e.tag == "a" and "href" in e.attrib]:
         href = link.attrib["href"].strip()
+        if "attachment" in link.get("rel", "").split():
+            continue  # already confined to the course by _attachments
         target = urlsplit(urljoin(_BASE + parsed.chapter.url, href))
-        if target.scheme.lower() in _UNSAFE_SCHEMES:
+        if target.scheme.lower() not in ("http", "https", "mailto"):
+            # javascript:, data:, file: ... : a reader of the PDF gets the text, not the link
             _unwrap(link, parents[link])
             continue
         if target.netloc != _HOST:
@@ -383,7 +426,7 @@ def prepare_chapters(
         body = parse_fragment(chapter.html)
         found: list[str] = []
         _remove_web_only(body)
-        _open_details(body)
+        _open_details(body, book.t("pdf.details"))
         _expand_tabs(body)
         _static_controls(body)
         worksheets = _swap_worksheets(body, render, found)
@@ -393,7 +436,8 @@ def prepare_chapters(
     # links need every chapter's ids, so they are rewritten once all are parsed
     by_key = {page_key(p.chapter.url): p for p in parsed}
     for item in parsed:
-        _resolve_images(item, book.asset_dirs)
+        _resolve_images(item, book.asset_dirs, book.t("pdf.image"))
+        _attachments(item, book.asset_dirs)
         _rewrite_links(item, by_key, book.site_url)
         _ensure_title(item)
         if problems:

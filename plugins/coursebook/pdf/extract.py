@@ -1,6 +1,7 @@
 """A fillable workbook filled in a PDF viewer in, its field values and an answers document out (pypdf).
 
-Field names follow ``coursebook.answers.fields``: ``<worksheet>:<field>[:<row>[:<column>]]``.
+Field names follow ``coursebook.answers.fields``: ``<worksheet>:<field>[:<row>[:<column>]]``;
+the answers then go through the course's answers contract, like any answers file.
 Viewers store values differently, so reading is lenient: a radio group gives its chosen
 state's name (or, for a PDF that keeps ``/Opt``, the export value the state indexes),
 a checkbox is ticked for any state but ``/Off``, and ``\\r`` line ends become ``\\n``.
@@ -9,19 +10,27 @@ a checkbox is ticked for any state but ``/Off``, and ``\\r`` line ends become ``
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from coursebook.answers import new_answers
-from coursebook.answers.fields import PdfValue, from_pdf_fields, pdf_field_names
-from coursebook.answers.format import Answers, now_iso
-from coursebook.model import Worksheet
+from coursebook.answers.contract import Notice, display, read_answers
+from coursebook.answers.fields import (
+    CLIENT_FIELD,
+    INFO_CLIENT,
+    INFO_COURSE,
+    INFO_WORKSHEETS,
+    PdfValue,
+    values_from_pdf,
+)
+from coursebook.answers.format import Answers, new_answers, now_iso
 
 _RADIO = 1 << 15
 _PUSH_BUTTON = 1 << 16
@@ -43,8 +52,18 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def read_pdf_fields(pdf: bytes | Path | str) -> dict[str, PdfValue | None]:
-    """Every form field of the PDF -> its value: text as ``str``, checkboxes as ``bool``,
+@dataclass
+class FilledPdf:
+    """What a workbook PDF holds: its field values, the on-state of each ticked box, and
+    the document information coursebook wrote (course, client, worksheet versions)."""
+
+    fields: dict[str, PdfValue | None] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    info: dict[str, str] = field(default_factory=dict)
+
+
+def read_filled_pdf(pdf: bytes | Path | str) -> FilledPdf:
+    """Every form field of the PDF and its value: text as ``str``, checkboxes as ``bool``,
     radio groups as the chosen option's value (``None`` when nothing is chosen).
 
     Raises ``ExtractError`` for a file that is missing, unreadable, not a PDF or locked.
@@ -58,23 +77,36 @@ def read_pdf_fields(pdf: bytes | Path | str) -> dict[str, PdfValue | None]:
                     f"{where}: the PDF is password-protected; save an unprotected copy first"
                 )
             fields = reader.get_fields() or {}
+            metadata: Mapping[str, Any] = reader.metadata or {}
     except FileNotFoundError:
         raise ExtractError(f"{where}: no such file") from None
     except IsADirectoryError:
         raise ExtractError(f"{where}: is a directory, not a PDF") from None
     except OSError as exc:
         raise ExtractError(f"{where}: cannot read the file ({exc.strerror or exc})") from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ExtractError(f"{where}: not a readable PDF ({exc})") from None
-    values: dict[str, PdfValue | None] = {}
-    for name, field in fields.items():
-        if "/Parent" in field and "." in name:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ExtractError(f"{where}: not a readable PDF ({display(str(exc), 120)})") from None
+    filled = FilledPdf()
+    for key in (INFO_COURSE, INFO_CLIENT, INFO_WORKSHEETS):
+        text = metadata.get(f"/{key}")
+        if isinstance(text, str):
+            filled.info[key] = text
+    for name, entry in fields.items():
+        if "/Parent" in entry and "." in name:
             # a radio widget repeating its group's name (WeasyPrint): the group holds the value
             continue
-        kind = field.get("/FT")
+        kind = entry.get("/FT")
         if kind in ("/Btn", "/Tx", "/Ch"):
-            values[name] = _field_value(kind, field)
-    return values
+            filled.fields[name] = _field_value(kind, entry)
+            state = entry.get("/V")
+            if filled.fields[name] is True and state is not None:
+                filled.states[name] = str(state).removeprefix("/")
+    return filled
+
+
+def read_pdf_fields(pdf: bytes | Path | str) -> dict[str, PdfValue | None]:
+    """Every form field of the PDF -> its value (see ``read_filled_pdf``)."""
+    return read_filled_pdf(pdf).fields
 
 
 def _field_value(kind: str, field: Mapping[str, Any]) -> PdfValue | None:
@@ -110,74 +142,96 @@ def _radio_value(state: str, options: Any) -> str | None:
     return name
 
 
-def read_pdf_answers(
-    pdf: bytes | Path | str, worksheets: Mapping[str, Worksheet], course: str
-) -> Answers:
-    """An answers document holding what was typed into a workbook PDF (worksheets with answers only)."""
-    answers, _ = extract_answers(pdf, worksheets, course, require_fields=False)
-    return answers
+@dataclass
+class Extracted:
+    """The answers read out of a workbook, through the course's answers contract.
+
+    ``notices`` say what was normalised or kept aside (dates typed as text, an older
+    worksheet's answers); ``ignored`` names PDF fields that could not be placed.
+    """
+
+    answers: Answers
+    notices: list[Notice]
+    ignored: list[str]
 
 
 def extract_answers(
     pdf: bytes | Path | str,
-    worksheets: Mapping[str, Worksheet],
+    contract: Mapping[str, Any],
     course: str,
     *,
     require_fields: bool = True,
-) -> tuple[Answers, list[str]]:
-    """The answers in a filled workbook, and warnings about fields the course does not have.
+) -> Extracted:
+    """The answers in a filled workbook, as the site would export them.
 
-    Worksheets left empty in the PDF are not written: importing the file must never clear
-    answers a learner keeps elsewhere. With ``require_fields``, raises ``ExtractError`` for
-    a PDF without form fields or whose fields belong to none of the course's worksheets.
+    The client's name comes from the cover's name field, else from the workbook's
+    information; worksheets keep the version the workbook was made with, so answers of an
+    older version migrate as an answers file's would. Worksheets left empty in the PDF are
+    not written: importing the file must never clear answers a learner keeps elsewhere.
+    With ``require_fields``, raises ``ExtractError`` for a PDF without form fields or whose
+    fields belong to none of the course's worksheets, and for answers the contract refuses.
     """
     where = "PDF" if isinstance(pdf, bytes) else str(pdf)
-    fields = read_pdf_fields(pdf)
+    filled = read_filled_pdf(pdf)
+    sheets: Mapping[str, Any] = contract["worksheets"]
     by_worksheet: dict[str, dict[str, PdfValue | None]] = {}
-    for name, value in fields.items():
+    for name, value in filled.fields.items():
         worksheet_id, _, rest = name.partition(":")
-        if rest and worksheet_id in worksheets:
+        if rest and worksheet_id in sheets:
             by_worksheet.setdefault(worksheet_id, {})[name] = value
-    if require_fields and not fields:
+    if require_fields and not filled.fields:
         raise ExtractError(
-            f"{where}: the PDF has no form fields (expected the fillable workbook, not the print version)"
+            f"{where}: the PDF has no form fields (expected the fillable workbook, "
+            "not the print version)"
         )
     if require_fields and not by_worksheet:
-        sample = ", ".join(sorted(fields)[:3]) + (", …" if len(fields) > 3 else "")
+        names = sorted(filled.fields)
+        sample = ", ".join(display(n) for n in names[:3]) + (", …" if len(names) > 3 else "")
         raise ExtractError(
-            f"{where}: none of its {len(fields)} form fields belong to this course's worksheets "
+            f"{where}: none of its {len(names)} form fields belong to this course's worksheets "
             f"(found {sample}); is it the workbook of another course?"
         )
-    warnings: list[str] = []
+    versions = _versions(filled.info.get(INFO_WORKSHEETS))
     stored: dict[str, dict[str, Any]] = {}
+    ignored: list[str] = []
     updated = now_iso()
     for worksheet_id, found in by_worksheet.items():
-        worksheet = worksheets[worksheet_id]
-        known = pdf_field_names(worksheet, _widest(worksheet, found))
-        for name in sorted(set(found) - set(known)):
-            warnings.append(
-                f"{where}: field '{name}' is not in worksheet '{worksheet_id}' of this course (ignored)"
-            )
-        values = from_pdf_fields(worksheet, {k: v for k, v in found.items() if k in known})
+        values, skipped = values_from_pdf(worksheet_id, found, filled.states, sheets[worksheet_id])
+        ignored += [
+            f"{where}: field '{display(n, 80)}' has no place in this course" for n in skipped
+        ]
         if values:
-            stored[worksheet_id] = {
-                "version": worksheet.version,
-                "updated": updated,
-                "values": values,
-            }
-    return new_answers(course, stored), warnings
+            version = versions.get(worksheet_id, sheets[worksheet_id]["version"])
+            stored[worksheet_id] = {"version": version, "updated": updated, "values": values}
+    extra: dict[str, Any] = {}
+    client = filled.fields.get(CLIENT_FIELD)
+    client = client.strip() if isinstance(client, str) else ""
+    if client or filled.info.get(INFO_CLIENT):
+        extra["client"] = client or filled.info[INFO_CLIENT]
+    document = new_answers(filled.info.get(INFO_COURSE) or course, stored, **extra)
+    reading = read_answers(document, contract, where)
+    if reading.answers is None:
+        assert reading.error is not None
+        raise ExtractNotice(reading.error)
+    return Extracted(reading.answers, reading.notices, ignored)
 
 
-def _widest(worksheet: Worksheet, found: Mapping[str, Any]) -> dict[str, list[None]]:
-    """Stand-in values making ``pdf_field_names`` list as many rows as the PDF has."""
-    rows: dict[str, list[None]] = {}
-    for name in found:
-        parts = name.split(":")
-        if (
-            len(parts) >= 3
-            and parts[2].isdigit()
-            and parts[1] in worksheet.field_index
-            and int(parts[2]) > len(rows.get(parts[1], []))
-        ):
-            rows[parts[1]] = [None] * int(parts[2])
-    return rows
+class ExtractNotice(ExtractError):
+    """Answers the contract refuses, as a catalogue message to render in the course's words."""
+
+    def __init__(self, notice: Notice) -> None:
+        super().__init__(notice.id)
+        self.notice = notice
+
+
+def _versions(text: str | None) -> dict[str, int]:
+    """The worksheet versions a workbook was made with (its document information)."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 1
+    }

@@ -14,7 +14,11 @@ What WeasyPrint writes, and what this changes:
   would also paint them on the page (the viewer then draws them a second time);
 - checkboxes and radio buttons get a ``/DA`` (ZapfDingbats, in ``/DR``) and a ``/MK /CA``
   glyph: with ``/NeedAppearances`` (which pre-filled text fields need) viewers redraw
-  every widget, and poppler-based ones drew ticked boxes empty without them.
+  every widget, and poppler-based ones drew ticked boxes empty without them;
+- a checklist's boxes are all ``/on`` when ticked: each is renamed to its option's value
+  (``states``), so a filled PDF says what was ticked even after the worksheet changes;
+- ``info`` entries (course, client, worksheet versions) go into the document information,
+  for ``coursebook answers extract`` to read back.
 """
 
 from __future__ import annotations
@@ -48,11 +52,20 @@ def _text(value: Any) -> str | None:
 class FormFinisher:
     """Fix WeasyPrint's form fields in place; ``values`` fills text fields by field name."""
 
-    def __init__(self, values: Mapping[str, str | bool] | None = None) -> None:
+    def __init__(
+        self,
+        values: Mapping[str, str | bool] | None = None,
+        states: Mapping[str, str] | None = None,
+        info: Mapping[str, str] | None = None,
+    ) -> None:
         self.values = dict(values or {})
+        self.states = dict(states or {})
+        self.info = dict(info or {})
         self.fields = 0
 
     def __call__(self, document: Any, pdf: pydyf.PDF) -> None:
+        for name, text in self.info.items():
+            pdf.info[name] = pydyf.String(text)
         form = pdf.catalog.get("AcroForm")
         if not form:
             return
@@ -76,6 +89,8 @@ class FormFinisher:
                 obj.pop("T", None)
                 obj.pop("TU", None)
                 kids.add(obj.reference)
+            elif obj.get("FT") == "/Btn" and (_text(obj.get("T")) or "") in self.states:
+                self._name_checkbox(obj, self.states[_text(obj.get("T")) or ""])
             elif obj.get("FT") == "/Tx":
                 value = self.values.get(_text(obj.get("T")) or "")
                 if isinstance(value, str):
@@ -104,6 +119,15 @@ class FormFinisher:
         elif isinstance(resources, dict):
             resources["Font"] = pydyf.Dictionary({"ZaDb": font.reference})
         return "ZaDb"
+
+    @staticmethod
+    def _name_checkbox(box: pydyf.Dictionary, value: str) -> None:
+        """``/on`` -> ``/<value>``, in the appearance, the state and the value."""
+        state = f"/{pdf_name(value)}"
+        appearance = box["AP"]["N"]
+        box["AP"]["N"] = pydyf.Dictionary({state[1:]: appearance["on"]})
+        if box.get("AS") == "/on":
+            box["AS"] = box["V"] = state
 
     @staticmethod
     def _name_states(group: pydyf.Dictionary, by_reference: Mapping[bytes, Any]) -> None:

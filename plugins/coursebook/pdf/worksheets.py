@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from coursebook.answers.fields import to_pdf_fields
+from coursebook.i18n import Catalogue
 from coursebook.model import Worksheet
 from coursebook.pdf.book import Variant
 from coursebook.pdf.templating import environment
@@ -18,6 +19,7 @@ def render_pdf_worksheet(
     variant: Variant,
     values: Mapping[str, Any],
     markdown: Callable[[str], str],
+    t: Catalogue,
 ) -> str:
     """The worksheet's PDF HTML; ``values`` (answer values) are filled in or typeset."""
     template = environment().get_template("worksheet.html.j2")
@@ -27,4 +29,5 @@ def render_pdf_worksheet(
         values=values,
         flat=to_pdf_fields(worksheet, values),
         markdown=lambda text: Markup(markdown(text)),
+        t=t,
     )

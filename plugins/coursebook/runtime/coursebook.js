@@ -1,21 +1,17 @@
-/* coursebook runtime: worksheet forms in, answers kept in the browser out. */
+/* coursebook runtime: worksheet forms in, answers kept in the browser out.
+   Course data (namespace, worksheets, answers contract, messages) comes from course-<hash>.js,
+   loaded just before this file. Scripts only some pages need load from lazy/ when wanted. */
 (() => {
   "use strict";
   const d = document, W = window, N = navigator, ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-  const SAFARI = /Version\/[\d.]+.*Safari/.test(N.userAgent); // 7-day cap
+  const SAFARI = /Version\/[\d.]+.*Safari/.test(N.userAgent); // deletes site data after 7 days
   const WS = "form[data-worksheet]", SCOPE = WS + ",[data-workbook]", IN = "input,textarea";
-  const docs = {}, timers = {}, notes = {}, broken = new Set();
-  let NS = "coursebook", SHEETS = {}, M = {}, cfg, asked;
-  // scripts only one page needs load from lazy/ beside this file, when that page shows
-  const LAZY = { "[data-answers-review]": "review.js" }, HERE = d.currentScript && d.currentScript.src;
-  const loaded = new Set();
-  const lazy = () =>
-    Object.entries(LAZY).forEach(([q, f]) => {
-      if (!HERE || loaded.has(f) || !d.querySelector(q)) return;
-      loaded.add(f);
-      d.head.append(Object.assign(d.createElement("script"), { src: new URL("lazy/" + f, HERE).href }));
-    });
+  const ISO = /^\d{4}-\d\d-\d\d$/;
+  const docs = {}, timers = {}, notes = {}, broken = new Set(), loaded = {};
+  const HERE = d.currentScript && d.currentScript.src;
+  let NS = "coursebook", SHEETS = {}, M = {}, PL, cfg, asked;
 
+  // ---- basics
   const attempt = (f, fail) => {
     try {
       return f();
@@ -23,31 +19,50 @@
       return fail && fail(e);
     }
   };
-  const say = (id, o = {}) => (M[id] || id).replace(/\{(\w+)\}/g, (_, k) => o[k]);
+  const own = (o, k) => o != null && Object.prototype.hasOwnProperty.call(o, k);
+  const obj = (v) => v !== null && typeof v == "object" && !Array.isArray(v);
+  const arr = (v) => (Array.isArray(v) ? v : []);
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
   const now = () => new Date().toISOString();
   const key = (id) => NS + ":" + id;
   const sel = (id) => `form[data-worksheet="${id}"]`;
   const $ = (s, r = d) => r.querySelector(s);
   const $$ = (s, r = d) => [...r.querySelectorAll(s)];
-  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-  const arr = (v) => (Array.isArray(v) ? v : []);
-  const obj = (v) => v && typeof v == "object" && !Array.isArray(v);
-  const sheet = (id) => SHEETS[id] || {};
+  const sheet = (id) => (own(SHEETS, id) ? SHEETS[id] : {});
   const title = (id) => sheet(id).title || id;
-  const value = (doc, k) => doc.fields[k] && doc.fields[k].value;
+  const value = (doc, k) => (own(doc.fields, k) ? doc.fields[k].value : undefined);
   const values = (doc) => Object.fromEntries(Object.entries(doc.fields).map(([k, e]) => [k, e.value]));
   const store = () => attempt(() => W.localStorage); // throws if blocked
   const el = (tag, text) => {
     const e = d.createElement(tag);
-    if (text) e.textContent = text; // user data: text only
+    if (text) e.textContent = text; // user data: text only, never HTML
     return e;
   };
   const filled = (v) =>
-    Array.isArray(v) ? v.some(filled) : v && typeof v == "object" ? Object.values(v).some(filled)
+    Array.isArray(v) ? v.some(filled) : obj(v) ? Object.values(v).some(filled)
       : v === true || typeof v == "number" || (typeof v == "string" && !!v.trim());
+  // the course's catalogue: {name} filled as text, plural forms chosen by {count} (CLDR)
+  const say = (id, o = {}) => {
+    let m = own(M, id) ? M[id] : id;
+    if (typeof m == "object") m = m[typeof o.count == "number" && PL ? PL.select(o.count) : "other"] || m.other;
+    return m.replace(/\{(\w+)\}/g, (s, k) => (own(o, k) ? String(o[k]) : s));
+  };
+  // a script from lazy/, once; resolves when it has run
+  const need = (f) =>
+    loaded[f] ||
+    (loaded[f] = new Promise((ok, fail) => {
+      const s = el("script");
+      s.onload = ok;
+      s.onerror = fail;
+      s.src = new URL("lazy/" + f, HERE || location.href).href;
+      d.head.append(s);
+    }));
+  const LAZY = { "[data-answers-review]": "review.js" };
+  const lazy = () => Object.entries(LAZY).forEach(([q, f]) => $(q) && need(f));
 
+  // ---- stored documents: {storage: 1, version, cleared?, fields: {id: {value, updated}}}
   const check = (x) => {
-    if (x && x.storage === 1 && obj(x.fields) && Object.values(x.fields).every((e) => e && typeof e.updated == "string")) return x;
+    if (x && x.storage === 1 && obj(x.fields) && Object.values(x.fields).every((e) => obj(e) && typeof e.updated == "string")) return x;
     throw Error();
   };
   // newest field wins; a clear drops older ones
@@ -55,31 +70,30 @@
     if (!a || !b) return a || b;
     const c = (a.cleared || "") > (b.cleared || "") ? a.cleared : b.cleared, fields = {};
     for (const src of [a, b])
-      for (const k in src.fields) {
+      for (const k of Object.keys(src.fields)) {
         const e = src.fields[k];
-        if (!(c > e.updated) && !(fields[k] && fields[k].updated >= e.updated)) fields[k] = e;
+        if (!(c > e.updated) && !(own(fields, k) && fields[k].updated >= e.updated)) fields[k] = e;
       }
     return { storage: 1, version: Math.max(a.version || 0, b.version || 0) || undefined, cleared: c, fields };
   }
   const newer = (a, b) => (a.cleared || "") > (b.cleared || "") ||
-    Object.keys(a.fields).some((k) => !b.fields[k] || b.fields[k].updated < a.fields[k].updated);
-  // renamed_from
+    Object.keys(a.fields).some((k) => !own(b.fields, k) || b.fields[k].updated < a.fields[k].updated);
+  // renamed_from: saved under an old id, shown in the new field
   const migrate = (id, f) => {
     const r = sheet(id).renamed || {};
-    for (const o in r) if (f[o] && !f[r[o]]) (f[r[o]] = f[o]), delete f[o];
+    for (const o of Object.keys(r)) if (own(f, o) && !own(f, r[o])) (f[r[o]] = f[o]), delete f[o];
   };
   function load(id, form) {
     let stored, raw = attempt(() => store().getItem(key(id)), (e) => fault(id, e)); // a null store throws too
     if (raw != null) stored = attempt(() => check(JSON.parse(raw)), () => setAside(id, raw));
-    // key order as in merge(), so equal documents serialise alike
     const doc = merge(docs[id], stored) || { storage: 1, version: 0, fields: {} }, old = doc.version || 1;
     migrate(id, doc.fields);
-    // kept, not lost: what the changed worksheet cannot show
+    // kept, not lost: what the changed worksheet cannot show moves to <field>@v<old version>
     for (const f of form ? $$("[data-field]", form) : []) {
       const k = f.dataset.field, e = doc.fields[k];
       let to = k + "@v" + old;
-      if (!e || fits(f, e.value)) continue;
-      while (doc.fields[to]) to += "+";
+      if (!own(doc.fields, k) || fits(f, e.value)) continue;
+      while (own(doc.fields, to)) to += "+";
       doc.fields[to] = e;
       delete doc.fields[k];
     }
@@ -90,25 +104,25 @@
   }
   function setAside(id, raw) {
     const k = key(id) + ":corrupt:" + now(), s = store();
-    note(id, "corrupt", say(attempt(() => (s.setItem(k, raw), s.removeItem(key(id)), "aside"),
-      () => (broken.add(id), "stuck")), { title: title(id), key: k })); // no copy: never overwrite
+    note(id, "corrupt", say(attempt(() => (s.setItem(k, raw), s.removeItem(key(id)), "runtime.aside"),
+      () => (broken.add(id), "runtime.stuck")), { title: title(id), key: k })); // no copy: never overwrite
   }
   function save(id) {
     clearTimeout(timers[id]);
     delete timers[id];
     const doc = docs[id];
     if (!doc) return;
-    if (broken.has(id)) return status(id, say("unsaved"));
+    if (broken.has(id)) return status(id, say("runtime.unsaved"));
     attempt(() => {
       store().setItem(key(id), JSON.stringify(doc));
       note(id, "fault");
-      status(id, say("saved", { time: new Date().toLocaleTimeString([], { timeStyle: "short" }) }));
+      status(id, say("runtime.saved", { time: new Date().toLocaleTimeString(cfg.language, { timeStyle: "short" }) }));
       if (!asked && N.storage && N.storage.persist && filled(values(doc))) (asked = 1), N.storage.persist().catch(() => {});
     }, (e) => fault(id, e));
   }
   function fault(id, e) {
-    note(id, "fault", say(/quota/i.test(e.name) ? "full" : "blocked"));
-    status(id, say("unsaved"));
+    note(id, "fault", say(/quota/i.test(e.name) ? "runtime.full" : "runtime.blocked"));
+    status(id, say("runtime.unsaved"));
   }
   const later = (id) => {
     clearTimeout(timers[id]);
@@ -126,31 +140,36 @@
     return [...ids];
   }
 
+  // ---- form controls <-> answer values (the answers file's shapes)
   const rows = (f) => $$("[data-rows] > [data-row]", f);
+  // can this form field show the value? (a date may hold text a person typed in a PDF)
   const fits = (f, v) => {
     const t = f.dataset.type, list = (ok) => Array.isArray(v) && v.every(ok);
     return v == null || v === "" || (t == "table" ? list(obj)
       : /list|check/.test(t) ? list((x) => x == null || typeof x == "string")
       : /choice|scale/.test(t) ? $$("input", f).some((i) => i.value === (t == "scale" ? String(v) : v))
-      : typeof v == "string" && (t != "date" || /^\d{4}-\d\d-\d\d$/.test(v)));
+      : typeof v == "string");
   };
-  function get(f, prev) {
+  // a date input cannot hold "03/04/2026": while the learner has not picked a date, the
+  // typed text stays the answer (`keep`), unless this input is the one being edited
+  const dateOf = (x, prev, target) => (x.value === "" && typeof prev == "string" && prev && !ISO.test(prev) && x !== target ? prev : x.value);
+  function get(f, prev, target) {
     const t = f.dataset.type, ins = $$("input", f), on = ins.filter((i) => i.checked).map((i) => i.value);
     if (t == "list") return rows(f).map((r) => $("input", r).value);
     if (t == "table")
       return rows(f).map((r, i) => {
-        const o = Object.assign({}, arr(prev)[i]);
+        const was = obj(arr(prev)[i]) ? arr(prev)[i] : {}, o = Object.assign({}, was);
         for (const c of $$("[data-column]", r)) {
-          const x = $(IN, c);
-          o[c.dataset.column] = x.type == "checkbox" ? x.checked : x.value;
+          const x = $(IN, c), k = c.dataset.column;
+          o[k] = x.type == "checkbox" ? x.checked : x.type == "date" ? dateOf(x, was[k], target) : x.value;
         }
         return o;
       });
-    if (t == "checklist")
-      return on.concat(arr(prev).filter((x) => !ins.some((i) => i.value == x)));
+    if (t == "checklist") return on.concat(arr(prev).filter((x) => !ins.some((i) => i.value == x)));
     if (t == "choice") return on[0] || "";
     if (t == "scale") return on.length ? +on[0] : null;
-    return $(IN, f).value;
+    const x = $(IN, f);
+    return t == "date" ? dateOf(x, prev, target) : x.value;
   }
   function put(f, v) {
     const t = f.dataset.type, a = arr(v);
@@ -161,13 +180,30 @@
         else
           for (const c of $$("[data-column]", r)) {
             const x = $(IN, c), cell = (a[i] || {})[c.dataset.column];
-            x.type == "checkbox" ? (x.checked = cell === true) : (x.value = typeof cell == "string" ? cell : "");
+            x.type == "checkbox" ? (x.checked = cell === true) : (x.value = typeof cell == "string" && (x.type != "date" || ISO.test(cell)) ? cell : "");
           }
       });
     } else if (t == "checklist" || t == "choice" || t == "scale") {
       const on = (t == "checklist" ? a : v == null ? [] : [v]).map(String);
       for (const i of $$("input", f)) i.checked = on.includes(i.value);
-    } else $(IN, f).value = typeof v == "string" ? v : "";
+    } else $(IN, f).value = typeof v == "string" && (t != "date" || ISO.test(v)) ? v : "";
+  }
+  // beside each date input that holds typed text, a note saying what was typed
+  function typed(f, v) {
+    const cells = f.dataset.type == "table" ? rows(f).flatMap((r, i) => $$("[data-column]", r).map((c) => [c, (arr(v)[i] || {})[c.dataset.column]]))
+      : f.dataset.type == "date" ? [[f, v]] : [];
+    for (const [box, text] of cells) {
+      const x = $("input[type=date]", box);
+      if (!x) continue;
+      let n = $("[data-typed]", box);
+      const show = typeof text == "string" && text && !ISO.test(text);
+      if (show && !n) {
+        x.after((n = el("p")));
+        n.className = "cb-typed";
+        n.setAttribute("data-typed", "");
+      }
+      if (n) show ? (n.textContent = say("runtime.typed_date", { value: text })) : n.remove();
+    }
   }
   function setRows(f, n) {
     const have = rows(f), min = Math.max(+f.dataset.min || 0, 1), add = $("[data-add-row]", f);
@@ -181,15 +217,21 @@
     rs.forEach((r) => ($("[data-remove-row]", r).hidden = rs.length <= min));
     if (add) add.hidden = rs.length >= (+f.dataset.max || 1 / 0);
   }
+  // "Your name (saved with version 2)" for an answer kept aside under "name@v2"
+  function keptLabel(id, k) {
+    const [base, version] = k.split("@v"), label = (sheet(id).labels || {})[base] || base;
+    return version ? say("runtime.kept_label", { label, version: parseInt(version, 10) }) : label;
+  }
   function show(form, id) {
     const doc = docs[id], fs = $$("[data-field]", form), here = new Set(fs.map((f) => f.dataset.field));
     for (const f of fs) {
       const v = value(doc, f.dataset.field);
       if (!same(get(f, v), v)) put(f, v); // no caret jumps
+      typed(f, v);
     }
     const kept = $("[data-kept]", form), gone = Object.keys(doc.fields).filter((k) => !here.has(k) && filled(value(doc, k)));
     if (kept) {
-      $("dl", kept).replaceChildren(...gone.flatMap((k, v) => (v = value(doc, k), [el("dt", k), el("dd", typeof v == "string" ? v : JSON.stringify(v))])));
+      $("dl", kept).replaceChildren(...gone.flatMap((k, v) => ((v = value(doc, k)), [el("dt", keptLabel(id, k)), el("dd", typeof v == "string" ? v : JSON.stringify(v))])));
       kept.hidden = !gone.length;
     }
     progress(id);
@@ -199,11 +241,12 @@
   function progress(id) {
     const doc = docs[id], form = $(sel(id));
     const ks = sheet(id).fields || (form ? $$("[data-field]", form).map((f) => f.dataset.field) : []);
-    const msg = say("progress", { done: ks.filter((k) => doc && filled(value(doc, k))).length, total: ks.length });
+    const msg = say("runtime.progress", { count: ks.filter((k) => doc && filled(value(doc, k))).length, total: ks.length });
     for (const p of $$(`${sel(id)} [data-progress],[data-workbook-item="${id}"] [data-progress]`))
       if (p.textContent != msg) p.textContent = msg;
   }
 
+  // ---- what the learner is told: alerts (faults) and the polite status line
   function note(id, kind, msg) {
     const n = (notes[id] = notes[id] || {});
     if (msg ? n[kind] == msg : !n[kind]) return;
@@ -229,9 +272,6 @@
   function restore() {
     const t0 = performance.now();
     let fields = 0;
-    // the config comes after this script
-    cfg = cfg || attempt(() => JSON.parse($("#coursebook-config").textContent));
-    if (cfg) (NS = cfg.namespace || NS), (SHEETS = cfg.worksheets || {}), (M = cfg.messages || {});
     for (const form of $$(WS)) {
       const id = form.dataset.worksheet;
       if (!form.cb) {
@@ -254,14 +294,18 @@
     return detail.ms;
   }
 
+  // ---- events
   function edit(e) {
     const t = e.target, f = t.closest("[data-field]"), form = f && f.closest(WS);
     if (t.matches("[data-import-file]")) return e.type == "change" && t.files[0] && importFile(t.closest(SCOPE), t);
-    if (form) change(form, f, get(f, value(docs[form.dataset.worksheet] || load(form.dataset.worksheet, form), f.dataset.field)), e.type == "change");
+    if (!form) return;
+    const id = form.dataset.worksheet, v = get(f, value(docs[id] || load(id, form), f.dataset.field), t);
+    change(form, f, v, e.type == "change");
+    typed(f, v);
   }
   function change(form, f, v, soon) {
     const id = form.dataset.worksheet, doc = docs[id], k = f.dataset.field;
-    if (!doc.fields[k] || !same(value(doc, k), v)) {
+    if (!own(doc.fields, k) || !same(value(doc, k), v)) {
       doc.fields[k] = { value: v, updated: now() };
       progress(id);
     }
@@ -277,6 +321,7 @@
       row ? v.splice(at, 1) : v.push(f.dataset.type == "table" ? {} : "");
       put(f, v);
       change(scope, f, get(f, v), 1);
+      typed(f, v);
       const r = rows(f);
       return $(IN, r[Math.min(at, r.length - 1)]).focus();
     }
@@ -284,7 +329,7 @@
     if (act == "export") {
       const data = exportAll(ids);
       download(data, `${NS}-${id || "answers"}-${data.exported.slice(0, 10)}.json`);
-      status(0, say("exported", { count: Object.keys(data.worksheets).length }), scope);
+      status(0, say("runtime.exported", { count: Object.keys(data.worksheets).length }), scope);
     } else if (act == "import") $("[data-import-file]", scope).click();
     else if (act == "print") print(scope);
     else if (act == "clear") ask(scope, "clear").then((r) => r && clear(ids, scope));
@@ -301,14 +346,17 @@
       save(id);
       refresh(id);
     }
-    status(0, say("cleared"), scope);
+    status(0, say("runtime.cleared"), scope);
   }
 
+  // ---- answers files: export, and import through the answers contract (lazy/answers.js)
   function exportAll(ids = allIds()) {
     const out = { format: "coursebook-answers", version: 1, course: NS, exported: now(), worksheets: {} };
     for (const id of ids) {
-      const doc = docs[id] || load(id), times = Object.values(doc.fields).map((e) => e.updated).sort();
-      if (times.length) out.worksheets[id] = { version: doc.version || 1, updated: times.pop(), values: values(doc) };
+      const doc = docs[id] || load(id), times = {};
+      for (const k of Object.keys(doc.fields)) times[k] = doc.fields[k].updated;
+      const last = Object.values(times).sort().pop();
+      if (last) out.worksheets[id] = { version: doc.version || 1, updated: last, times, values: values(doc) };
     }
     return out;
   }
@@ -321,59 +369,65 @@
     a.remove();
     setTimeout(URL.revokeObjectURL, 1e4, a.href);
   }
-  const scalar = (v) => v === null || typeof v == "string" || typeof v == "boolean";
-  const usable = (v) => scalar(v) || Number.isInteger(v) || (Array.isArray(v) &&
-    (v.every((x) => x === null || typeof x == "string") || v.every((r) => obj(r) && Object.values(r).every(scalar))));
-  function invalid(x) {
-    const ws = x && x.worksheets;
-    if (!x || x.format !== "coursebook-answers") return say("not_answers");
-    if (x.version !== 1) return say("format_version", { version: JSON.stringify(x.version) });
-    if (!obj(ws)) return say("no_worksheets");
-    for (const id in ws) {
-      const v = ws[id] && ws[id].values;
-      if (!ID.test(id) || !obj(v)) return say("bad_worksheet", { id });
-      for (const k in v) if (k == "__proto__" || !usable(v[k])) return say("bad_value", { id, field: k });
-    }
+  // the answers of one file, read by the same rules as every other reader of the course
+  async function read(file) {
+    await need("answers.js");
+    const A = W.coursebookAnswers, contract = cfg.contract;
+    const [data, bad] = A.parse(new Uint8Array(await file.arrayBuffer()), file.name, contract.limits);
+    const r = bad ? { error: bad, notices: [] } : A.read(data, contract, file.name);
+    const notices = r.notices.map((n) => ({ worksheet: n.params.worksheet, text: A.render(n, say) }));
+    return { data, answers: r.answers, error: r.error && A.render(r.error, say), notices };
   }
   async function importFile(scope, input) {
     const file = input.files[0], only = scope.dataset.worksheet;
     input.value = "";
-    const data = await file.text().then(JSON.parse).catch(() => undefined);
-    let err = data === undefined ? say("not_json") : invalid(data);
-    const ids = err ? [] : (only ? [only] : Object.keys(data.worksheets)).filter((i) => data.worksheets[i]);
-    if (!err && !ids.length) err = say(only ? "none_for" : "none", { title: title(only) });
-    scope.cbError = err && say("refused", { file: file.name, reason: err });
+    status(0, "", scope); // no "Imported" left over from an earlier file
+    const r = await read(file);
+    const stored = r.answers ? r.answers.worksheets : {};
+    const ids = (only ? [only] : Object.keys(stored)).filter((i) => own(stored, i));
+    let err = r.error;
+    if (!err && !ids.length) err = say(only ? "runtime.none_for" : "runtime.none", { file: file.name, title: title(only) });
+    scope.cbError = err && say("runtime.refused", { reason: err });
     paint();
     if (err) return;
-    const at = now(), plan = ids.map((id) => {
-      const cur = docs[id] || load(id), inc = {}, pick = {}, v = data.worksheets[id].values;
-      for (const k in v) inc[k] = { value: v[k], updated: at };
-      migrate(id, inc);
-      for (const k in inc) if (filled(inc[k].value)) pick[k] = inc[k];
-      const merged = { ...cur, fields: { ...cur.fields, ...pick } };
-      const replaced = { storage: 1, version: cur.version || data.worksheets[id].version, cleared: at, fields: inc };
-      const norm = (doc, k) => (filled(value(doc, k)) ? value(doc, k) : 0);
-      const diff = (next) => Object.keys({ ...cur.fields, ...inc }).filter((k) => !same(norm(cur, k), norm(next, k))).length;
-      return { id, merge: diff(merged), replace: diff(replaced), merged, replaced };
-    });
-    const dlg = $("[data-dialog=import]", scope);
-    $("[data-dialog-from]", dlg).textContent = say(data.course && data.course != NS ? "from_other" : "from", { file: file.name, course: data.course });
-    $("[data-dialog-list]", dlg).replaceChildren(...plan.map((p) =>
-      el("li", say("change", { ...p, title: SHEETS[p.id] ? title(p.id) : say("not_here", { title: p.id }) }))));
-    const r = await ask(scope, "import");
-    for (const p of r ? plan : []) {
-      docs[p.id] = r == "merge" ? p.merged : p.replaced;
+    const at = now(), plan = ids.map((id) => plan1(id, stored[id], r.data.exported, at));
+    const dlg = $("[data-dialog=import]", scope), course = r.data.course;
+    $("[data-dialog-from]", dlg).textContent = say(course && course != NS ? "runtime.from_other" : "runtime.from", { file: file.name, course });
+    $("[data-dialog-list]", dlg).replaceChildren(
+      ...plan.map((p) => el("li", say("runtime.change", { count: p.merge, replace: p.replace, title: own(SHEETS, p.id) ? title(p.id) : say("runtime.not_here", { title: p.id }) }))),
+      ...r.notices.filter((n) => !only || n.worksheet == only).map((n) => el("li", n.text)));
+    const choice = await ask(scope, "import");
+    for (const p of choice ? plan : []) {
+      docs[p.id] = choice == "merge" ? p.merged : p.replaced;
       load(p.id, $(sel(p.id)));
       refresh(p.id);
     }
-    if (r) status(0, say("imported", { count: plan.length }), scope);
+    if (choice) status(0, say("runtime.imported", { count: plan.length }), scope);
+  }
+  // what merging or replacing one worksheet would do; merge keeps the newer answer of each
+  // field, by the times the file gives (per field, else the worksheet's, else the export's)
+  function plan1(id, entry, exported, at) {
+    const cur = docs[id] || load(id), inc = {}, merged = { ...cur, fields: { ...cur.fields } }, v = entry.values;
+    const times = obj(entry.times) ? entry.times : {};
+    for (const k of Object.keys(v)) {
+      const when = own(times, k) ? times[k] : entry.updated || exported || at;
+      inc[k] = { value: v[k], updated: when };
+      const mine = own(cur.fields, k) ? cur.fields[k] : null;
+      // an empty value only wins with a time of its own: a file's rough time never erases
+      if ((filled(v[k]) || own(times, k)) && (!mine || mine.updated < when)) merged.fields[k] = inc[k];
+    }
+    const replaced = { storage: 1, version: cur.version || entry.version, cleared: at, fields: {} };
+    for (const k of Object.keys(inc)) replaced.fields[k] = { value: inc[k].value, updated: at };
+    const norm = (doc, k) => (filled(value(doc, k)) ? value(doc, k) : 0);
+    const diff = (next) => Object.keys({ ...cur.fields, ...inc }).filter((k) => !same(norm(cur, k), norm(next, k))).length;
+    return { id, merge: diff(merged), replace: diff(replaced), merged, replaced };
   }
 
   function ask(scope, name) {
     const dlg = $(`[data-dialog=${name}]`, scope), back = d.activeElement;
     dlg.returnValue = "";
     dlg.showModal();
-    return new Promise((done) => dlg.addEventListener("close", () => (back.focus(), done(dlg.returnValue)), { once: true }));
+    return new Promise((done) => dlg.addEventListener("close", () => (back && back.focus(), done(dlg.returnValue)), { once: true }));
   }
   function print(scope) {
     // mark the path from <html> to the worksheet so print CSS can hide every side branch
@@ -388,8 +442,9 @@
   W.addEventListener("beforeprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = t.scrollHeight + 2 + "px")));
   W.addEventListener("afterprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = "")));
 
+  // another tab saved: merge field by field, the newest time winning
   W.addEventListener("storage", (e) => {
-    const id = (e.key || "").slice(NS.length + 1), mine = docs[id];
+    const id = (e.key || "").slice(NS.length + 1), mine = own(docs, id) && docs[id];
     const inc = mine && e.key == key(id) && attempt(() => check(JSON.parse(e.newValue)));
     if (!inc) return;
     docs[id] = merge(mine, inc);
@@ -407,7 +462,10 @@
   W.addEventListener("pagehide", flush);
   if (W.location$) W.location$.subscribe(flush);
 
-  W.coursebook = { version: "1", restoreAll: restore, exportAll, flush };
+  cfg = obj(W.coursebookCourse) ? W.coursebookCourse : { language: "en", contract: { worksheets: {}, limits: {} } };
+  (NS = cfg.namespace || NS), (SHEETS = cfg.worksheets || {}), (M = cfg.messages || {});
+  PL = attempt(() => new Intl.PluralRules(cfg.language));
+  W.coursebook = { version: "1", restoreAll: restore, exportAll, flush, say, need, read };
   // Material's instant navigation swaps pages without a load event
   const start = () => (restore(), lazy());
   if (W.document$) W.document$.subscribe(start);

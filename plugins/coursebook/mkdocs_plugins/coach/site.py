@@ -7,7 +7,7 @@ Called by the ``worksheets`` plugin so that every coursebook site gets them: bra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from mkdocs.structure.nav import Navigation
 from coursebook.branding import Branding, BrandingError, load_branding, logo_file, site_css
 from coursebook.html.coach import CoachBlockExtension, footer_html
 from coursebook.html.review import AnswersReviewExtension
+from coursebook.i18n import Catalogue, load_catalogue
 from coursebook.model import Worksheet
 from coursebook.ordering import course_order
 
@@ -34,11 +35,20 @@ class CoachSite:
         self.branding = Branding(title="")
         self.worksheets: Mapping[str, Worksheet] = {}
         self.ordered: list[Worksheet] = []
+        self.t = load_catalogue("en")
 
     def on_config(
-        self, config: MkDocsConfig, worksheets: Mapping[str, Worksheet], namespace: str
+        self,
+        config: MkDocsConfig,
+        worksheets: Mapping[str, Worksheet],
+        namespace: str,
+        t: Catalogue,
+        hold: Callable[[str], str],
+        markdown: Callable[[str], str],
     ) -> None:
-        """``namespace`` is the course's storage namespace, which exported answers carry."""
+        """``namespace`` is the course's storage namespace, which exported answers carry;
+        ``markdown`` renders the worksheets' coach notes (sanitised)."""
+        self.t = t
         source = Path(config.config_file_path or "mkdocs.yml").name
         try:
             self.branding = load_branding(config.site_name, config.extra, source)
@@ -56,8 +66,10 @@ class CoachSite:
         position = 1 if config.theme.custom_dir else 0
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.insert(position, theme_dir)
-        config.markdown_extensions.append(CoachBlockExtension(self.branding))
-        config.markdown_extensions.append(AnswersReviewExtension(namespace, lambda: self.ordered))
+        config.markdown_extensions.append(CoachBlockExtension(self.branding, t, hold))
+        config.markdown_extensions.append(
+            AnswersReviewExtension(namespace, lambda: self.ordered, t, hold, markdown)
+        )
 
     def on_files(self, files: Files, config: MkDocsConfig) -> None:
         if self.branding.has_colors:
@@ -74,4 +86,4 @@ class CoachSite:
         self.ordered = course_order(self.worksheets, texts)
 
     def on_env(self, env: Any) -> None:
-        env.globals["coursebook_footer"] = Markup(footer_html(self.branding))
+        env.globals["coursebook_footer"] = Markup(footer_html(self.branding, self.t))

@@ -61,6 +61,10 @@ class WorkbookConfig(Config):
     """Answers file (exported from the site) whose values are filled into the fillable PDF
     and typeset in the print PDF; relative to ``mkdocs.yml``."""
 
+    remote_assets = c.Type(bool, default=False)
+    """Fetch images that pages take from web addresses. Off, the PDFs read only files of the
+    course (a warning names each address left out), so building never contacts a server."""
+
     build_on_serve = c.Type(bool, default=False)
     """Also build the PDFs during ``mkdocs serve``; off so that live reload stays fast."""
 

@@ -8,7 +8,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any, Literal
@@ -23,11 +23,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from coursebook.answers import AnswersError, load_answers
+from coursebook.answers import build_contract, read_answers_file, render
+from coursebook.answers.contract import month_names
 from coursebook.branding import Branding, BrandingError, load_branding
 from coursebook.html import safe_markdown
+from coursebook.i18n import Catalogue, load_catalogue
 from coursebook.mkdocs_plugins.workbook.config import WorkbookConfig
-from coursebook.model import Worksheet
+from coursebook.model import Worksheet, find_references
 from coursebook.pdf import (
     VARIANTS,
     Book,
@@ -36,8 +38,8 @@ from coursebook.pdf import (
     Variant,
     build_pdfs,
     fingerprint,
-    unplaced_answers,
 )
+from coursebook.pdf.fetch import inside
 
 log = get_plugin_logger(__name__)
 
@@ -76,12 +78,17 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.serving = False
         self.active = False
         self.root = Path(".")
+        self.catalogue = load_catalogue("en")
         self.pages: list[Page] = []
         self.html: dict[str, str] = {}
         self.seen: set[str] = set()
         self.branding = Branding(title="")
         self.answers: dict[str, Any] | None = None
         self.markdown_extensions: list[str] = []
+        # set by `coursebook pdf`, which builds the site once for many clients
+        self.shape: dict[str, Any] | None = None  # answers whose lengths size lists and tables
+        self.book: Book | None = None  # the last book built, for further PDFs from it
+        self.pdfs: dict[Variant, bytes] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -106,11 +113,6 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         except BrandingError as exc:
             raise PluginError(str(exc)) from None
         self.answers = None
-        if self.config.answers:
-            try:
-                self.answers = load_answers(self.root / self.config.answers)
-            except AnswersError as exc:
-                raise PluginError(f"workbook: {exc}") from None
         # worksheet text in the PDF is rendered with the author's extensions, as on the site
         self.markdown_extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         self.pages = []
@@ -141,7 +143,45 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         if self.active:
             # front matter is not read yet: pages that opt out are dropped in on_page_content
             self.pages = list(nav.pages)
+            # the course's words, as the worksheets plugin chose them in its on_config
+            catalogue = getattr(config.plugins.get("worksheets"), "catalogue", None)
+            self.catalogue = (
+                catalogue if isinstance(catalogue, Catalogue) else load_catalogue(_language(config))
+            )
+            if self.config.answers:
+                self.answers = self._read_answers(config)
+            self._warn_unreachable(nav, files)
         return None
+
+    def _read_answers(self, config: MkDocsConfig) -> dict[str, Any]:
+        """The ``answers`` file, read through the course's answers contract."""
+        worksheets = self._worksheets(config)
+        namespace = str(getattr(config.plugins.get("worksheets"), "namespace", "coursebook"))
+        contract = build_contract(worksheets.values(), namespace, month_names(_language(config)))
+        path = self.root / str(self.config.answers)
+        reading = read_answers_file(path, contract, str(self.config.answers))
+        if reading.answers is None:
+            assert reading.error is not None
+            raise PluginError(f"workbook: {render(reading.error, self.catalogue)}")
+        for notice in reading.notices:
+            log.warning(f"workbook: answers: {render(notice, self.catalogue)}")
+        return reading.answers
+
+    def _warn_unreachable(self, nav: Navigation, files: Files) -> None:
+        """A worksheet on a page that is not in ``nav`` never reaches the PDFs: say so."""
+        in_nav = {p.file.src_uri for p in nav.pages}
+        for file in files.documentation_pages():
+            if file.src_uri in in_nav:
+                continue
+            try:
+                refs = find_references(file.content_string)
+            except (OSError, UnicodeDecodeError):
+                continue  # the worksheets plugin reports unreadable pages
+            for ref in refs:
+                log.warning(
+                    f"workbook: worksheet '{ref.worksheet_id}' is on {file.src_uri}, which is "
+                    "not in nav, so it is in neither PDF (add the page to nav)"
+                )
 
     def _in_book(self, page: Page) -> bool:
         if page.meta.get("pdf") is False:
@@ -163,15 +203,16 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         return html + self._download_block(page)
 
     def _download_block(self, page: Page) -> str:
-        labels = {"fillable": "fillable PDF", "print": "print PDF"}
+        t = self.catalogue
+        labels = {"fillable": t("download.fillable"), "print": t("download.print")}
         links = " · ".join(
             f'<a href="{escape(get_relative_url(self._filename(v), page.url))}" download>'
-            f"{labels[v]}</a>"
+            f"{escape(labels[v])}</a>"
             for v in self.variants
         )
         return (
             '\n<p class="cb-workbook-download">'
-            '<span class="cb-workbook-download__label">Workbook:</span> '
+            f'<span class="cb-workbook-download__label">{escape(t("download.label"))}</span> '
             f"{links}</p>\n"
         )
 
@@ -196,9 +237,16 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             for p in self.pages
             if p.file.src_uri in self.html
         )
+        for page in self.pages:
+            if page.file.src_uri not in self.html:
+                for ref in find_references(page.file.content_string):
+                    why = "pdf: false" if page.meta.get("pdf") is False else "exclude"
+                    log.warning(
+                        f"workbook: worksheet '{ref.worksheet_id}' is on {page.file.src_uri}, "
+                        f"which is left out of the PDFs ({why})"
+                    )
         book = self._book(config, chapters)
-        for line in unplaced_answers(book):
-            log.warning(f"workbook: {self.config.answers}: {line}; it is not in the PDF")
+        self.book = book
         cache = self.root / CACHE_DIR
         cache.mkdir(parents=True, exist_ok=True)
         settings = {"markdown": _stable([self.markdown_extensions, config.mdx_configs])}
@@ -218,6 +266,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             pdfs.update(build_pdfs(book, missing, log=self._info, warn=self._warn))
             for variant in missing:
                 _write_atomically(paths[variant], pdfs[variant])
+        self.pdfs = pdfs
         for variant, pdf in pdfs.items():
             _write_atomically(Path(config.site_dir) / self._filename(variant), pdf)
         self._prune(cache)
@@ -246,37 +295,52 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         cover = self.config.cover
         branding = self.branding
         coach = branding.coach
-        worksheets_plugin = config.plugins.get("worksheets")
-        worksheets: dict[str, Worksheet] = dict(getattr(worksheets_plugin, "worksheets", {}))
+        worksheets = self._worksheets(config)
         primary = branding.primary.hex if branding.primary else self._material_color(config)
         accent = branding.accent.hex if branding.accent else primary
         return Book(
             title=cover.title or config.site_name,
             subtitle=cover.subtitle or branding.subtitle or config.site_description,
             author=cover.author or (coach.name if coach else None) or config.site_author,
-            date=cover.date or _build_month(),
-            language=str(config.theme.get("language") or config.theme.get("locale") or "en"),
+            date=cover.date or self.catalogue.month(_build_day()),
+            language=_language(config),
             logo=self._logo(config, cover.logo or branding.logo),
             primary_color=primary,
             accent_color=accent,
             contact=Contact(coach.name, coach.email, coach.website) if coach else Contact(),
             client=self.config.client,
-            answers=self.answers,
+            course=str(getattr(config.plugins.get("worksheets"), "namespace", "")) or None,
+            answers=self.shape if self.shape is not None else self.answers,
             paper_size=self.config.paper_size,
             font_family=self.config.font_family,
             chapters=chapters,
             worksheets=worksheets,
-            asset_dirs=(Path(config.site_dir), Path(config.docs_dir)),
+            # the docs folder first: a file of the site that comes from it is checked there
+            asset_dirs=(Path(config.docs_dir), Path(config.site_dir)),
+            remote_assets=self.config.remote_assets,
             site_url=_public_url(config.site_url),
             markdown=_LazyMarkdown(self.markdown_extensions, config.mdx_configs),
+            t=self.catalogue,
         )
+
+    @staticmethod
+    def _worksheets(config: MkDocsConfig) -> dict[str, Worksheet]:
+        plugin = config.plugins.get("worksheets")
+        return dict(getattr(plugin, "worksheets", {}))
 
     def _logo(self, config: MkDocsConfig, logo: str | None) -> Path | None:
         if not logo:
             return None
         for folder in (Path(config.docs_dir), self.root):
-            if (folder / logo).is_file():
-                return (folder / logo).resolve()
+            candidate = folder / logo
+            if candidate.is_file() and inside(candidate, [folder]):
+                return candidate.resolve()
+            if candidate.is_file():
+                log.warning(
+                    f"workbook: cover logo '{logo}' is outside the course folder; "
+                    "the cover has none (put the image in the docs folder)"
+                )
+                return None
         log.warning(f"workbook: cover logo '{logo}' not found in docs_dir or beside mkdocs.yml")
         return None
 
@@ -328,15 +392,20 @@ def _public_url(site_url: str | None) -> str | None:
     return site_url
 
 
-def _build_month() -> str:
-    """The month of the build ("May 2025"); ``SOURCE_DATE_EPOCH`` makes it reproducible."""
+def _build_day() -> date:
+    """The day of the build; ``SOURCE_DATE_EPOCH`` makes it reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = (
         datetime.fromtimestamp(int(epoch), timezone.utc)
         if epoch and epoch.isdigit()
         else datetime.now(timezone.utc)
     )
-    return moment.strftime("%B %Y")
+    return moment.date()
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The course's language tag, as Material (``language``) or MkDocs (``locale``) take it."""
+    return str(config.theme.get("language") or config.theme.get("locale") or "en")
 
 
 def _stable(value: Any) -> Any:

@@ -13,11 +13,18 @@ class WorksheetsConfig(Config):
     worksheets_dir = c.Type(str, default="worksheets")
     """Folder of worksheet YAML files, relative to ``mkdocs.yml``."""
 
+    trust_page_html = c.Type(bool, default=False)
+    """Pass the pages' HTML through as written. Off, every page is sanitised by allowlist:
+    no scripts, styles, iframes, event handlers or ``javascript:`` links, whatever the
+    Markdown or a content pack contains. Turn on only for pages you wrote yourself."""
+
     storage_namespace = c.Optional(c.Type(str))
     """Prefix of the browser storage keys; defaults to a slug of ``site_name``.
 
     Give each course on one web origin its own namespace so their answers never mix."""
 
-    messages = c.Type(dict, default={})
-    """The browser runtime's sentences, by id, in the course's own words (see
-    ``coursebook.html.messages.MESSAGES`` for the ids and ``{placeholders}``)."""
+    messages = c.Type((dict, str), default={})
+    """Any of coursebook's sentences in the course's own words: a mapping of message id ->
+    text (ids and ``{placeholders}`` as in ``coursebook/i18n/messages/en.json``), or the
+    path, relative to ``mkdocs.yml``, of a whole catalogue file for a language coursebook
+    does not ship. The language itself is ``theme.language``."""

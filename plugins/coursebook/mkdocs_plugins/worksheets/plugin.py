@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from collections import defaultdict
 from importlib.resources import files as package_files
@@ -11,33 +13,38 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from coursebook.html import (
-    MESSAGES,
     WorkbookBlockExtension,
     WorksheetBlockExtension,
     close_theme_gaps,
     render_workbook,
     render_worksheet,
-    runtime_messages,
     safe_markdown,
 )
+from coursebook.html.course import course_data, to_script_json
 from coursebook.html.only import PDF_ONLY, OnlyBlocksExtension, drop_pdf_only
+from coursebook.html.sanitise import clean_page
+from coursebook.html.slots import Slots
+from coursebook.i18n import Catalogue, CatalogueError, load_catalogue
 from coursebook.mkdocs_plugins.coach.site import CoachSite
 from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
 from coursebook.model.loader import load_worksheets
+from coursebook.pdf.fetch import inside
+from coursebook.project import MAX_PAGE_BYTES, ProjectError, read_text
 
 log = get_plugin_logger(__name__)
 
 ASSET_DIR = "assets/coursebook"
 SCHEMA_URI = "schema/worksheet.schema.json"
 ANSWERS_SCHEMA_URI = "schema/answers.schema.json"
+CONTRACT_URI = "schema/answers-contract.json"
 
 
 def storage_namespace(site_name: str) -> str:
@@ -55,8 +62,10 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.runtime_files: list[str] = []
         self.current_url = ""  # the page being converted, for links from `/// workbook`
         self.order: list[str] = []  # worksheet ids in reading order
-        self.messages: dict[str, str] = {}
+        self.catalogue = load_catalogue("en")
+        self.namespace = "coursebook"
         self.coach = CoachSite()
+        self.slots = Slots()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -70,12 +79,18 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             raise PluginError(str(exc)) from None
         self.used_on.clear()
         self.page_urls.clear()
+        self.catalogue = self._catalogue(config)
+        t = self.catalogue
         # worksheet text is rendered with the site's own Markdown set-up (minus raw HTML)
         markdown = safe_markdown(list(config.markdown_extensions), config.mdx_configs)
+        self.slots = Slots()
+        hold = self.slots.hold
         config.markdown_extensions.append(
-            WorksheetBlockExtension(self.worksheets, lambda ws: render_worksheet(ws, markdown))
+            WorksheetBlockExtension(
+                self.worksheets, lambda ws: render_worksheet(ws, markdown, t), hold
+            )
         )
-        config.markdown_extensions.append(WorkbookBlockExtension(self._workbook))
+        config.markdown_extensions.append(WorkbookBlockExtension(self._workbook, hold))
         config.markdown_extensions.append(OnlyBlocksExtension())
         runtime = package_files("coursebook.runtime")
         self.runtime_files = sorted(
@@ -85,19 +100,43 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             target.append(f"{ASSET_DIR}/{name}")
         # branding, the coach box and the review page (raises PluginError on bad branding)
-        namespace = self.config.storage_namespace or storage_namespace(config.site_name)
-        self.coach.on_config(config, self.worksheets, namespace)
-        wording = {str(k): str(v) for k, v in self.config.messages.items()}
-        try:
-            self.messages = runtime_messages(wording)
-        except KeyError as exc:
-            log.warning(f"{config.config_file_path}: worksheets: messages: {exc.args[0]}")
-            self.messages = runtime_messages({k: v for k, v in wording.items() if k in MESSAGES})
+        self.namespace = self.config.storage_namespace or storage_namespace(config.site_name)
+        self.coach.on_config(config, self.worksheets, self.namespace, t, hold, markdown)
         return config
+
+    def _catalogue(self, config: MkDocsConfig) -> Catalogue:
+        """The course's messages: its ``theme.language`` and its ``messages:`` overrides."""
+        source = Path(config.config_file_path or "mkdocs.yml").name
+        language = config.theme.get("language") or config.theme.get("locale") or "en"
+        try:
+            catalogue = load_catalogue(
+                str(language), self.config.messages, source=source, base=self.root
+            )
+        except CatalogueError as exc:
+            raise PluginError(str(exc)) from None
+        where = f"{source}: worksheets: messages"
+        if catalogue.unknown:
+            log.warning(
+                f"{where}: unknown message id(s) {', '.join(catalogue.unknown)} "
+                "(the ids are those of coursebook/i18n/messages/en.json)"
+            )
+        if catalogue.missing:
+            shipped = catalogue.catalogue
+            why = (
+                f"coursebook has no messages in '{language}'"
+                if shipped is None
+                else f"the '{shipped}' messages lack them"
+            )
+            log.warning(
+                f"{where}: {len(catalogue.missing)} message(s) shown in English because "
+                f"{why}; give them under worksheets: messages: ({', '.join(catalogue.missing)})"
+            )
+        return catalogue
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        self._check_sources(files, config)
         runtime = package_files("coursebook.runtime")
         for name in self.runtime_files:
             files.append(
@@ -138,19 +177,33 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             raise PluginError("\n".join(str(e) for e in errors))
         return None
 
+    # late, so other plugins' changes are sanitised too, but before the workbook plugin (-50)
+    # takes its copy for the PDF, which must get the same clean page and the forms
+    @event_priority(-40)
+    def _clean_page(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        if not self.config.trust_page_html:
+            html = clean_page(html)
+        return self.slots.fill(html)
+
     # after the workbook plugin (-50) has taken its copy of the page for the PDF
     @event_priority(-100)
-    def on_page_content(
+    def _drop_pdf_only(
         self, html: str, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if not self.config.enabled or PDF_ONLY not in html:
             return None
         return drop_pdf_only(html)
 
+    on_page_content = CombinedEvent(_clean_page, _drop_pdf_only)
+
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
             return None
         self.coach.on_env(env)
+        # every page is converted by now, and static files are copied after this event
+        self._ship_course_data(config, files)
         # recoverable author mistakes are warnings, so `mkdocs build --strict` fails on them
         for worksheet in self.worksheets.values():
             pages = self.used_on.get(worksheet.id, [])
@@ -168,27 +221,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        settings = {
-            "namespace": self.config.storage_namespace or storage_namespace(config.site_name),
-            "course": config.site_name,
-            "base": get_relative_url(".", page.url),
-            "worksheets": {
-                ws.id: {
-                    "title": ws.title,
-                    "version": ws.version,
-                    "url": self.page_urls.get(ws.id),
-                    # for progress and renamed-field migration on pages without the form
-                    "fields": [f.id for f in ws.fields],
-                    "renamed": {old: f.id for f in ws.fields for old in f.renamed_from},
-                }
-                for ws in self.worksheets.values()
-            },
-            "messages": self.messages,
-        }
-        # "</" inside JSON would close the script element early
-        data = json.dumps(settings, ensure_ascii=False).replace("</", "<\\/")
-        tag = f'<script type="application/json" id="coursebook-config">{data}</script>\n'
-        return close_theme_gaps(output.replace("</body>", tag + "</body>", 1))
+        return close_theme_gaps(output, self.catalogue("theme.search"))
 
     def on_post_template(
         self, output_content: str, template_name: str, config: MkDocsConfig
@@ -196,7 +229,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         # 404.html is a theme template, not a page: it gets the same markup fixes
         if not self.config.enabled or not template_name.endswith(".html"):
             return None
-        return close_theme_gaps(output_content)
+        return close_theme_gaps(output_content, self.catalogue("theme.search"))
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled:
@@ -217,12 +250,63 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
                     self.page_urls.setdefault(ref.worksheet_id, file.url)
         self.order = list(self.page_urls) + sorted(set(self.worksheets) - set(self.page_urls))
 
+    def _check_sources(self, files: Files, config: MkDocsConfig) -> None:
+        """Files that would leak or break the build, stopped here with one line each.
+
+        A link in the docs folder to a file elsewhere (a content pack can hold one) would be
+        copied into the site and the PDFs: it is left out, with a warning. A page that is
+        not UTF-8 would end MkDocs in a traceback: the build stops, naming it.
+        """
+        docs = Path(os.path.abspath(config.docs_dir))
+        for file in list(files):
+            source = file.abs_src_path
+            # theme files come from elsewhere by design: only the docs folder's are checked
+            if file.generated_by or source is None or not Path(source).is_relative_to(docs):
+                continue
+            if not inside(Path(source), [docs]):
+                files.remove(file)
+                log.warning(
+                    f"{self._display(source)} is a link to a file outside the docs folder; "
+                    "it is left out of the site and the PDFs"
+                )
+                continue
+            if file.is_documentation_page():
+                try:
+                    read_text(Path(source), "page", MAX_PAGE_BYTES, self._display(source))
+                except ProjectError as exc:
+                    raise PluginError(str(exc)) from None
+
+    def _ship_course_data(self, config: MkDocsConfig, files: Files) -> None:
+        """Write what the runtime needs on every page into one script, named by its hash.
+
+        One cached file rather than JSON in each page: the messages and worksheet details
+        are the same everywhere, and a new build gets a new name, so no browser mixes a new
+        page with old data.
+        """
+        data = course_data(
+            self.namespace,
+            config.site_name,
+            self.catalogue,
+            [self.worksheets[i] for i in self.order],
+            self.page_urls,
+        )
+        text = f"self.coursebookCourse={to_script_json(data)};\n".encode()
+        # the same contract, for people and tools: what each field accepts, how answers migrate
+        contract = json.dumps(data["contract"], ensure_ascii=False, indent=2) + "\n"
+        files.append(File.generated(config, CONTRACT_URI, content=contract.encode()))
+        name = f"{ASSET_DIR}/course-{hashlib.sha256(text).hexdigest()[:12]}.js"
+        files.append(File.generated(config, name, content=text))
+        runtime = f"{ASSET_DIR}/coursebook.js"
+        scripts = [str(s) for s in config.extra_javascript]
+        position = scripts.index(runtime) if runtime in scripts else len(scripts)
+        config.extra_javascript.insert(position, name)
+
     def _workbook(self) -> str:
         links = {
             ws_id: f"{get_relative_url(url, self.current_url)}#cb-{ws_id}"
             for ws_id, url in self.page_urls.items()
         }
-        return render_workbook((self.worksheets[i] for i in self.order), links)
+        return render_workbook((self.worksheets[i] for i in self.order), links, self.catalogue)
 
     def _display(self, path: str | None) -> str:
         if path is None:
