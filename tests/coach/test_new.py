@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from coursebook.project import Project
 from pypdf import PdfReader
 
@@ -196,3 +198,79 @@ def test_the_package_carries_both_templates_as_real_files(built_package: Path) -
     ).read_bytes()
     assert "coursebook/mkdocs_plugins/coach/theme/partials/copyright.html" in names
     assert "coursebook/runtime/lazy/review.js" in names
+
+
+def test_force_never_writes_through_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "index.md"
+    secret.write_text("the coach's own file\n", encoding="utf-8")
+    target = tmp_path / "course"
+    (target / "content").mkdir(parents=True)
+    (target / "content" / "index.md").symlink_to(secret)  # a file link
+    (target / "worksheets").symlink_to(outside)  # a folder link
+    result = cli("new", str(target), "--blank", "--force")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{target / 'worksheets'}: is a symbolic link; remove it, or choose another folder"
+    ]
+    assert secret.read_text(encoding="utf-8") == "the coach's own file\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["index.md"]
+    # the file link is replaced by the course's page, never followed
+    assert not (target / "content" / "index.md").is_symlink()
+    (target / "worksheets").unlink()
+    assert cli("new", str(target), "--blank", "--force").exit_code == 0
+    assert secret.read_text(encoding="utf-8") == "the coach's own file\n"
+
+
+def test_a_new_course_is_ready_to_publish(tmp_path: Path) -> None:
+    result = cli(
+        "new",
+        str(tmp_path / "c"),
+        "--blank",
+        "--title",
+        'Career "moves"',
+        "--coach",
+        "Ana Lima",
+        "--site-url",
+        "https://ana.github.io/moves/",
+    )
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "c"
+    settings = Project.load(project / "mkdocs.yml").settings
+    assert settings["site_name"] == 'Career "moves"'
+    assert settings["site_url"] == "https://ana.github.io/moves/"
+    assert settings["site_author"] == "Ana Lima"
+    assert settings["extra"]["coursebook"]["coach"] == {"name": "Ana Lima"}
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "coursebook" not in settings.get("site_author", "")
+    assert "127.0.0.1" not in text and "localhost" not in text
+    ignored = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/site/" in ignored and ".cache/" in ignored
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "publish.yml").read_text())
+    steps = [s.get("uses", s.get("run", "")) for s in workflow["jobs"]["build"]["steps"]]
+    assert "mkdocs build --strict" in steps
+    # every action pinned to an exact release
+    for step in [*workflow["jobs"]["build"]["steps"], *workflow["jobs"]["deploy"]["steps"]]:
+        if "uses" in step:
+            assert re.fullmatch(r"actions/[a-z-]+@v\d+\.\d+\.\d+", step["uses"]), step["uses"]
+    build = mkdocs_build(project / "mkdocs.yml", tmp_path / "site")
+    assert build.returncode == 0, build.log
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Career &#34;moves&#34;" in html or "Career &quot;moves&quot;" in html
+
+
+def test_without_an_address_the_course_says_to_set_one_and_a_local_one_warns(
+    tmp_path: Path,
+) -> None:
+    result = cli("new", str(tmp_path / "c"), "--blank")
+    assert result.exit_code == 0
+    assert "set site_url in mkdocs.yml" in result.stdout
+    config = tmp_path / "c" / "mkdocs.yml"
+    assert "site_url" not in Project.load(config).settings
+    config.write_text(
+        config.read_text(encoding="utf-8") + "site_url: http://127.0.0.1:8000/\n", encoding="utf-8"
+    )
+    build = mkdocs_build(config, tmp_path / "site")
+    assert build.returncode != 0  # --strict: the warning stops the build
+    assert any("site_url is a local address" in w for w in build.warnings), build.log

@@ -267,9 +267,16 @@ def test_a_broken_answers_file_stops_the_build_with_its_name(tmp_path: Path) -> 
 
 
 def test_a_local_preview_address_never_ends_up_in_the_pdf() -> None:
-    assert _public_url("https://course.example/") == "https://course.example/"
-    for local in ("http://127.0.0.1:8000/", "http://localhost:8000/", None, ""):
-        assert _public_url(local) is None
+    assert _public_url("https://courses.ana-lima.net/") == "https://courses.ana-lima.net/"
+    for nowhere in (
+        "http://127.0.0.1:8000/",
+        "http://localhost:8000/",
+        None,
+        "",
+        "https://informational-interviews.example.org/",  # a placeholder, reserved for examples
+        "https://course.example/",
+    ):
+        assert _public_url(nowhere) is None
 
 
 def widget_pixels(pdf: Path, name: str, tmp_path: Path) -> tuple[int, int]:

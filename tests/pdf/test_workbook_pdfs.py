@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from coursebook.answers import build_contract
+from coursebook.project import Project
 from coursebook.answers.fields import pdf_field_names
 from coursebook.pdf.extract import extract_answers
 from PIL import Image
@@ -207,7 +208,9 @@ def test_metadata_names_the_course(any_course: Course) -> None:
         meta = reader.metadata
         assert meta is not None
         assert meta.title and meta.title in reader.pages[0].extract_text()
-        assert meta.author
+        author = Project.load(any_course.project / "mkdocs.yml").settings.get("site_author")
+        assert meta.author == author  # the default course names no author: never the tool
+        assert "coursebook" not in reader.pages[0].extract_text().lower()
         assert reader.trailer["/Root"]["/Lang"] == "en"
 
 

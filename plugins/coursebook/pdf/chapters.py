@@ -286,6 +286,26 @@ def _swap_worksheets(body: ET.Element, render: RenderWorksheet, problems: list[s
     return found
 
 
+_LONG_RUN = re.compile(r"[^\s\u200b]{40,}")
+
+
+def _break_long_words(body: ET.Element) -> None:
+    """Give WeasyPrint a break opportunity (a zero-width space) every 20 characters of any
+    run of 40 or more without one: it lays a long unbroken word out in time that grows with
+    the square of its length (a 50,000-character one took 40 s), and some such words are
+    real (URLs, typed answers) and some hostile."""
+
+    def split(match: re.Match[str]) -> str:
+        run = match.group()
+        return "\u200b".join(run[i : i + 20] for i in range(0, len(run), 20))
+
+    for element in _elements(body):
+        if element.text and len(element.text) >= 40:
+            element.text = _LONG_RUN.sub(split, element.text)
+        if element.tail and len(element.tail) >= 40:
+            element.tail = _LONG_RUN.sub(split, element.tail)
+
+
 def _prefix_ids(body: ET.Element, prefix: str) -> set[str]:
     """Prefix every id (and every attribute naming one); returns the original ids."""
     svg: set[ET.Element] = set()
@@ -430,6 +450,7 @@ def prepare_chapters(
         _expand_tabs(body)
         _static_controls(body)
         worksheets = _swap_worksheets(body, render, found)
+        _break_long_words(body)  # after the swap: typed answers are in the print worksheets
         ids = _prefix_ids(body, anchor + "-")
         parsed.append(_Parsed(chapter, anchor, body, ids, worksheets, found))
 

@@ -386,10 +386,18 @@ def _public_url(site_url: str | None) -> str | None:
     if not site_url:
         return None
     host = urlsplit(site_url).hostname or ""
-    # a PDF is handed on; a link to a local preview server would go nowhere for its reader
-    if host in ("localhost", "::1") or host.startswith("127."):
+    # a PDF is handed on; a link to a local preview server, or to a placeholder address
+    # (example.org and the other names reserved for examples), would go nowhere
+    if is_local_host(host) or host.split(".")[-1] in ("example", "invalid", "test"):
+        return None
+    if host.rsplit(".", 2)[-2:-1] == ["example"]:
         return None
     return site_url
+
+
+def is_local_host(host: str) -> bool:
+    """An address only this computer can reach."""
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
 
 
 def _build_day() -> date:

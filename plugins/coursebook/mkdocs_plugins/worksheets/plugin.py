@@ -10,6 +10,7 @@ from collections import defaultdict
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -33,6 +34,7 @@ from coursebook.html.sanitise import clean_page
 from coursebook.html.slots import Slots
 from coursebook.i18n import Catalogue, CatalogueError, load_catalogue
 from coursebook.mkdocs_plugins.coach.site import CoachSite
+from coursebook.mkdocs_plugins.workbook.plugin import is_local_host
 from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
 from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
 from coursebook.model.loader import load_worksheets
@@ -66,10 +68,22 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.namespace = "coursebook"
         self.coach = CoachSite()
         self.slots = Slots()
+        self.command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        host = urlsplit(config.site_url or "").hostname or ""
+        if host and is_local_host(host) and self.command != "serve":
+            # instant navigation only works on the site_url's origin: a published site
+            # with a local address would fall back to full page loads, and its sitemap lie
+            log.warning(
+                f"site_url is a local address ({config.site_url}); set it to the address the "
+                "course will be published at"
+            )
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.worksheets_dir = self.root / self.config.worksheets_dir
         try:
