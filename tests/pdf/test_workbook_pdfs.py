@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from coursebook.answers import build_contract
-from coursebook.project import Project
 from coursebook.answers.fields import pdf_field_names
 from coursebook.pdf.extract import extract_answers
+from coursebook.project import Project
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import Destination
