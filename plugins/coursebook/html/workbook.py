@@ -16,16 +16,20 @@ from coursebook.model import Worksheet
 
 
 def render_workbook(
-    worksheets: Iterable[Worksheet], links: Mapping[str, str | None], t: Catalogue
+    worksheets: Iterable[Worksheet],
+    links: Mapping[str, str | None],
+    t: Catalogue,
+    coach_email: str | None = None,
 ) -> str:
     """Every worksheet, in the given order, with its link (``None``: not on any page) and size.
 
-    The browser runtime turns each size into progress and adds whole-course
-    export, import and clear.
+    The browser runtime turns each size into progress, fills the summary (progress,
+    where to carry on, the backup reminder) and adds whole-course export, import and clear,
+    and "Send to my coach" when the course names a coach's email.
     """
     template = _environment().get_template("workbook.html.j2")
     items = [(ws, links.get(ws.id)) for ws in worksheets]
-    return template.render(items=items, t=t).strip() + "\n"
+    return template.render(items=items, t=t, coach_email=coach_email).strip() + "\n"
 
 
 class WorkbookBlock(Block):  # type: ignore[misc]

@@ -7,8 +7,8 @@
   const SAFARI = /Version\/[\d.]+.*Safari/.test(N.userAgent); // deletes site data after 7 days
   const WS = "form[data-worksheet]", SCOPE = WS + ",[data-workbook]", IN = "input,textarea";
   const ISO = /^\d{4}-\d\d-\d\d$/;
-  const docs = {}, timers = {}, notes = {}, broken = new Set(), loaded = {};
-  const HERE = d.currentScript && d.currentScript.src;
+  const docs = {}, timers = {}, notes = {}, broken = new Set(), loaded = {}, mirrors = new WeakMap();
+  const HERE = d.currentScript && d.currentScript.src, ROOT = new URL("../../", HERE || location.href);
   let NS = "coursebook", SHEETS = {}, M = {}, PL, cfg, asked;
 
   // ---- basics
@@ -206,16 +206,46 @@
     }
   }
   function setRows(f, n) {
-    const have = rows(f), min = Math.max(+f.dataset.min || 0, 1), add = $("[data-add-row]", f);
+    const have = rows(f), min = Math.max(+f.dataset.min || 0, 1), add = $("[data-add-row]", f), max = +f.dataset.max;
     have.slice(n).forEach((r) => r.remove());
     for (let i = have.length; i < n; i++) {
       const t = el("template");
       t.innerHTML = $("template[data-row-template]", f).innerHTML.replaceAll("__n__", i + 1);
       $("[data-rows]", f).append(t.content);
     }
-    const rs = rows(f);
+    const rs = rows(f), full = rs.length >= (max || 1 / 0);
     rs.forEach((r) => ($("[data-remove-row]", r).hidden = rs.length <= min));
-    if (add) add.hidden = rs.length >= (+f.dataset.max || 1 / 0);
+    if (add && add.hidden != full) {
+      add.hidden = full;
+      // say why the Add button went, rather than let it vanish
+      rowNote(f, full ? say("runtime.max_reached", { count: max }) : "");
+    }
+  }
+  // a list's or table's own polite status line, with an Undo button for a removed row
+  function rowNote(f, text, undo) {
+    const n = $("[data-row-note]", f);
+    if (!n) return;
+    clearTimeout(n.cbTimer);
+    n.replaceChildren(text);
+    if (undo) {
+      const b = el("button", say("runtime.undo"));
+      b.type = "button";
+      b.className = "cb-button";
+      b.onclick = undo;
+      n.append(b);
+      n.cbTimer = setTimeout(() => b.remove(), 15e3);
+    }
+  }
+  // on paper a control clips what it holds: each gets a plain-text copy that print shows
+  function mirror(x) {
+    let m = mirrors.get(x);
+    if (!m) {
+      x.after((m = el("span")));
+      m.className = "cb-print-value";
+      m.setAttribute("aria-hidden", "true");
+      mirrors.set(x, m);
+    }
+    if (m.textContent != x.value) m.textContent = x.value;
   }
   // "Your name (saved with version 2)" for an answer kept aside under "name@v2"
   function keptLabel(id, k) {
@@ -228,6 +258,7 @@
       const v = value(doc, f.dataset.field);
       if (!same(get(f, v), v)) put(f, v); // no caret jumps
       typed(f, v);
+      $$("input.cb-input,textarea.cb-input", f).forEach(mirror);
     }
     const kept = $("[data-kept]", form), gone = Object.keys(doc.fields).filter((k) => !here.has(k) && filled(value(doc, k)));
     if (kept) {
@@ -241,9 +272,46 @@
   function progress(id) {
     const doc = docs[id], form = $(sel(id));
     const ks = sheet(id).fields || (form ? $$("[data-field]", form).map((f) => f.dataset.field) : []);
-    const msg = say("runtime.progress", { count: ks.filter((k) => doc && filled(value(doc, k))).length, total: ks.length });
+    const done = ks.filter((k) => doc && filled(value(doc, k))).length, msg = say("runtime.progress", { count: done, total: ks.length });
     for (const p of $$(`${sel(id)} [data-progress],[data-workbook-item="${id}"] [data-progress]`))
       if (p.textContent != msg) p.textContent = msg;
+    for (const bar of $$(`[data-workbook-item="${id}"] [data-progress-fill]`)) bar.style.width = (100 * done) / (ks.length || 1) + "%";
+    dash();
+  }
+
+  // ---- My workbook: how far, where to carry on, and whether the backup is up to date
+  const BACKUP = () => NS + "::backup"; // not a worksheet id: never read as one
+  const backup = () => attempt(() => store().getItem(BACKUP())) || "";
+  function ago(iso) {
+    const mins = Math.round((Date.parse(iso) - Date.now()) / 6e4), rtf = attempt(() => new Intl.RelativeTimeFormat(cfg.language, { numeric: "auto" }));
+    if (!rtf) return new Date(iso).toLocaleString(cfg.language);
+    return Math.abs(mins) < 60 ? rtf.format(mins, "minute") : Math.abs(mins) < 1440 ? rtf.format(Math.round(mins / 60), "hour") : rtf.format(Math.round(mins / 1440), "day");
+  }
+  function dash() {
+    const box = $("[data-dash]");
+    if (!box) return;
+    let done = 0, total = 0, last = null, changed = 0;
+    const since = backup(), ids = Object.keys(SHEETS);
+    for (const id of ids) {
+      const doc = docs[id] || load(id), ks = sheet(id).fields || [];
+      total += ks.length;
+      done += ks.filter((k) => filled(value(doc, k))).length;
+      for (const k of Object.keys(doc.fields)) {
+        const t = doc.fields[k].updated;
+        if (!last || t > last.t) last = { id, t };
+        if (t > since) changed++;
+      }
+    }
+    $("[data-dash-overall]", box).textContent = say("workbook.overall", { done, count: total });
+    $("[data-dash-meter]", box).style.width = (100 * done) / (total || 1) + "%";
+    const next = last ? last.id : ids[0], link = $("[data-dash-next-link]", box), url = next && sheet(next).url;
+    link.textContent = next ? say(last ? "workbook.continue" : "workbook.start", { title: title(next) }) : "";
+    if (url != null) link.href = new URL(url + "#cb-" + next, ROOT).href;
+    const text = !since ? say("workbook.backup_never") : changed ? say("workbook.backup_changed", { count: changed, when: ago(since) }) : say("workbook.backup_fresh", { when: ago(since) });
+    $("[data-dash-backup-text]", box).textContent = text;
+    $("[data-dash-backup]", box).hidden = !last; // nothing to back up yet
+    box.classList.toggle("cb-dash--nudge", !since || changed > 0);
+    box.hidden = false;
   }
 
   // ---- what the learner is told: alerts (faults) and the polite status line
@@ -302,6 +370,7 @@
     const id = form.dataset.worksheet, v = get(f, value(docs[id] || load(id, form), f.dataset.field), t);
     change(form, f, v, e.type == "change");
     typed(f, v);
+    if (t.matches(".cb-input")) mirror(t);
   }
   function change(form, f, v, soon) {
     const id = form.dataset.worksheet, doc = docs[id], k = f.dataset.field;
@@ -318,21 +387,38 @@
     const f = b.closest("[data-field]"), id = scope.dataset.worksheet, ids = id ? [id] : allIds(), act = b.dataset.action;
     if (f) {
       const v = get(f, value(docs[id] || load(id, scope), f.dataset.field)), row = b.closest("[data-row]"), at = row ? rows(f).indexOf(row) : v.length;
+      const gone = row && v[at], label = row && $(".cb-row__label", row).textContent;
       row ? v.splice(at, 1) : v.push(f.dataset.type == "table" ? {} : "");
-      put(f, v);
-      change(scope, f, get(f, v), 1);
-      typed(f, v);
+      rows1(scope, f, v);
+      // a removal can be taken back for a while: one slip of a thumb must not cost an answer
+      if (row)
+        rowNote(f, say("runtime.removed", { label }), () => {
+          const back = get(f, value(docs[id], f.dataset.field));
+          back.splice(at, 0, gone);
+          rows1(scope, f, back);
+          rowNote(f, say("runtime.restored_row", { label }));
+          $(IN, rows(f)[at]).focus();
+        });
       const r = rows(f);
       return $(IN, r[Math.min(at, r.length - 1)]).focus();
     }
     flush();
-    if (act == "export") {
-      const data = exportAll(ids);
-      download(data, `${NS}-${id || "answers"}-${data.exported.slice(0, 10)}.json`);
+    if (act == "export" || act == "send") {
+      const data = exportAll(ids), file = `${NS}-${id || "answers"}-${data.exported.slice(0, 10)}.json`;
+      download(data, file);
+      if (!id) attempt(() => store().setItem(BACKUP(), data.exported));
       status(0, say("runtime.exported", { count: Object.keys(data.worksheets).length }), scope);
+      if (act == "send") send(file);
+      dash();
     } else if (act == "import") $("[data-import-file]", scope).click();
     else if (act == "print") print(scope);
     else if (act == "clear") ask(scope, "clear").then((r) => r && clear(ids, scope));
+  }
+  function rows1(form, f, v) {
+    put(f, v);
+    change(form, f, get(f, v), 1);
+    typed(f, v);
+    $$("input.cb-input,textarea.cb-input", f).forEach(mirror);
   }
   function clear(ids, scope) {
     const s = store(), t = now();
@@ -359,6 +445,16 @@
       if (last) out.worksheets[id] = { version: doc.version || 1, updated: last, times, values: values(doc) };
     }
     return out;
+  }
+  // the coach's email, with a draft saying to attach the file just saved (no server involved)
+  function send(file) {
+    const coach = cfg.coach || {}, course = cfg.course || NS, a = el("a");
+    const subject = say("workbook.send_subject", { course }), body = say("workbook.send_body", { coach: coach.name || "", course, file });
+    a.href = `mailto:${(coach.email || "").replace(/[^\w.@+-]/g, encodeURIComponent)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+    d.body.append(a);
+    a.click();
+    a.remove();
+    status(0, say("workbook.sent", { file }), $("[data-workbook]"));
   }
   function download(data, name) {
     const a = el("a");
@@ -439,8 +535,6 @@
     W.addEventListener("afterprint", () => mark(false), { once: true });
     W.print();
   }
-  W.addEventListener("beforeprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = t.scrollHeight + 2 + "px")));
-  W.addEventListener("afterprint", () => $$("textarea.cb-input").forEach((t) => (t.style.height = "")));
 
   // another tab saved: merge field by field, the newest time winning
   W.addEventListener("storage", (e) => {

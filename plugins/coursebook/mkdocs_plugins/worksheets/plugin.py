@@ -297,6 +297,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         are the same everywhere, and a new build gets a new name, so no browser mixes a new
         page with old data.
         """
+        coach = self.coach.branding.coach
         data = course_data(
             self.namespace,
             config.site_name,
@@ -304,6 +305,8 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             [self.worksheets[i] for i in self.order],
             self.page_urls,
         )
+        if coach is not None and coach.email:
+            data["coach"] = {"name": coach.name or "", "email": coach.email}
         text = f"self.coursebookCourse={to_script_json(data)};\n".encode()
         # the same contract, for people and tools: what each field accepts, how answers migrate
         contract = json.dumps(data["contract"], ensure_ascii=False, indent=2) + "\n"
@@ -320,7 +323,13 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             ws_id: f"{get_relative_url(url, self.current_url)}#cb-{ws_id}"
             for ws_id, url in self.page_urls.items()
         }
-        return render_workbook((self.worksheets[i] for i in self.order), links, self.catalogue)
+        coach = self.coach.branding.coach
+        return render_workbook(
+            (self.worksheets[i] for i in self.order),
+            links,
+            self.catalogue,
+            coach.email if coach else None,
+        )
 
     def _display(self, path: str | None) -> str:
         if path is None:
