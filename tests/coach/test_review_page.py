@@ -112,21 +112,26 @@ def test_a_client_file_is_read_locally_and_shown_as_text(
     table = log.get_by_role("table")
     expect(table.get_by_role("columnheader")).to_have_text(
         [
-            "Who",
+            "Name and role",
+            "Category",
+            "Introduced by",
             "Date",
             "Their path",
             "What surprised you",
-            "Referrals offered",
             "Thank-you sent",
-            "Follow-up",
+            "Introducer updated",
+            "Referrals offered (copy each into People to meet)",
+            "Follow-up action",
+            "Follow up by",
+            "Next contact",
         ]
     )
     first = table.get_by_role("row").nth(1).get_by_role("cell")
     expect(first.nth(0)).to_have_text("Dana, product lead")
-    expect(first.nth(5)).to_have_text("Yes")
+    expect(first.nth(6)).to_have_text("Yes")
     # the client's line breaks survive (pre-wrap), as text
-    assert first.nth(2).inner_text() == "Support → sales engineering\n→ product"
-    expect(table.get_by_role("row").nth(2).get_by_role("cell").nth(5)).to_have_text("No")
+    assert first.nth(4).inner_text() == "Support → sales engineering\n→ product"
+    expect(table.get_by_role("row").nth(2).get_by_role("cell").nth(6)).to_have_text("No")
 
     # nothing left the page: no request at all after the file was chosen, none ever to elsewhere
     assert requests[before:] == []

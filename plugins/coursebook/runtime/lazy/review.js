@@ -40,6 +40,7 @@
     } else if (type == "table" && Array.isArray(v)) {
       const box = el("div", null, dd), table = el("table", null, box);
       box.className = "cb-review__scroll";
+      table.className = "cb-review__table"; // a class: Material's own tables scroll themselves
       // a wide table scrolls: keyboard users must be able to reach it
       box.tabIndex = 0;
       box.setAttribute("role", "region");
@@ -132,6 +133,7 @@
     if (clients.length < 2) return;
     const scroll = el("div", null, box), table = el("table", null, scroll);
     scroll.className = "cb-review__scroll";
+    table.className = "cb-review__table";
     scroll.tabIndex = 0;
     scroll.setAttribute("role", "region");
     scroll.setAttribute("aria-label", say("review.cohort"));
