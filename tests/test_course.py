@@ -68,3 +68,22 @@ def test_no_third_party_fonts_or_hosts_in_pages(default_site: Path) -> None:
     for page in default_site.rglob("*.html"):
         html = page.read_text()
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+
+
+def test_the_next_links_walk_the_learner_through_and_leave_the_coach_page_out(
+    default_site: Path,
+) -> None:
+    chain, page = [], default_site / "index.html"
+    while True:
+        html = page.read_text(encoding="utf-8")
+        chain.append(page.parent.relative_to(default_site).as_posix())
+        found = re.search(r'<a href="([^"]+)" class="md-footer__link md-footer__link--next"', html)
+        if not found:
+            break
+        page = (page.parent / found.group(1) / "index.html").resolve()
+    assert chain[0] == "." and chain[-2:] == ["workbook", "privacy"]
+    assert chain[-3] == "next-steps"  # the last chapter leads to the learner's own workbook
+    assert "review" not in chain
+    # still there, and reachable from the first page
+    assert (default_site / "review" / "index.html").is_file()
+    assert 'href="review/"' in (default_site / "index.html").read_text(encoding="utf-8")
