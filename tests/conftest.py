@@ -142,6 +142,17 @@ def course_url(default_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, object]) -> dict[str, object]:
+    """pytest-playwright: no service workers, except where a test asks for one.
+
+    The course's worker keeps each version of a site until the learner reloads on purpose:
+    tests that rebuild a site between page loads would see the old one, and installing it
+    in every fresh browser profile costs time. test_offline.py allows it.
+    """
+    return {**browser_context_args, "service_workers": "block"}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     """pytest-playwright: use Debian's Chromium, with no background network traffic."""
     return {

@@ -177,7 +177,8 @@ def test_the_review_script_is_inert_elsewhere_and_wakes_on_instant_navigation(
     assert page.locator("[data-answers-review]").count() == 0
     # instant navigation to the review page still brings the widget to life
     page.goto(site_url)
-    page.get_by_role("link", name="Review a client's answers").first.click()
+    # no longer in the Previous/Next chain: linked from Start here
+    page.get_by_role("link", name="review page").first.click()
     page.wait_for_url("**/review/")
     open_file(page, json.dumps(CLIENT_FILE).encode())
     expect(page.locator("[data-review-output] h3")).to_have_count(3)

@@ -548,6 +548,35 @@
     if (newer(docs[id], inc)) later(id); // write back what is newer here
   });
 
+  // ---- offline: the course's own service worker (sw.js at the site root), when built for it
+  let offered, reloading;
+  function offline() {
+    if (!cfg.offline || !N.serviceWorker || offered !== undefined) return;
+    offered = null;
+    N.serviceWorker.addEventListener("controllerchange", () => reloading && location.reload());
+    N.serviceWorker.register(new URL("sw.js", ROOT).href).then((reg) => {
+      if (!reg) return; // workers blocked by the browser's settings
+      // a new version waits until the learner says so: old and new pages never mix
+      const offer = () => reg.waiting && N.serviceWorker.controller && banner(reg.waiting);
+      offer();
+      reg.addEventListener("updatefound", () => {
+        const w = reg.installing;
+        if (w) w.addEventListener("statechange", () => w.state == "installed" && offer());
+      });
+    }, () => {}); // file:// and private modes have no workers: the course works without
+  }
+  function banner(worker) {
+    if (offered) return;
+    const box = (offered = el("div")), b = el("button", say("offline.reload"));
+    box.className = "cb-update";
+    box.setAttribute("role", "status");
+    b.type = "button";
+    b.className = "cb-button";
+    b.onclick = () => ((reloading = 1), flush(), worker.postMessage("coursebook:update"));
+    box.append(el("span", say("offline.updated")), b);
+    d.body.append(box);
+  }
+
   d.addEventListener("input", edit);
   d.addEventListener("change", edit);
   d.addEventListener("click", click);
@@ -561,7 +590,7 @@
   PL = attempt(() => new Intl.PluralRules(cfg.language));
   W.coursebook = { version: "1", restoreAll: restore, exportAll, flush, say, need, read };
   // Material's instant navigation swaps pages without a load event
-  const start = () => (restore(), lazy());
+  const start = () => (restore(), lazy(), offline());
   if (W.document$) W.document$.subscribe(start);
   else if (d.readyState == "loading") d.addEventListener("DOMContentLoaded", start);
   else start();

@@ -85,5 +85,16 @@ class CoachSite:
                 continue
         self.ordered = course_order(self.worksheets, texts)
 
+    def theme_color(self, config: MkDocsConfig) -> str:
+        """The course's main colour: its branding's, else the Material palette's."""
+        from coursebook.mkdocs_plugins.workbook.plugin import MATERIAL_COLORS
+
+        if self.branding.primary is not None:
+            return self.branding.primary.hex
+        palette = config.theme.get("palette")
+        first = palette[0] if isinstance(palette, list) and palette else palette
+        name = first.get("primary") if isinstance(first, dict) else None
+        return MATERIAL_COLORS.get(str(name), MATERIAL_COLORS["indigo"])
+
     def on_env(self, env: Any) -> None:
         env.globals["coursebook_footer"] = Markup(footer_html(self.branding, self.t))

@@ -18,6 +18,11 @@ class WorksheetsConfig(Config):
     no scripts, styles, iframes, event handlers or ``javascript:`` links, whatever the
     Markdown or a content pack contains. Turn on only for pages you wrote yourself."""
 
+    offline = c.Type(bool, default=True)
+    """Let browsers keep the course for offline use and install it to the home screen (a
+    service worker, ``sw.js``, and a web app manifest). Turned off, the site ships a worker
+    that removes any earlier one from browsers that had it."""
+
     storage_namespace = c.Optional(c.Type(str))
     """Prefix of the browser storage keys; defaults to a slug of ``site_name``.
 

@@ -29,6 +29,13 @@ from coursebook.html import (
     safe_markdown,
 )
 from coursebook.html.course import course_data, to_script_json
+from coursebook.html.offline import (
+    manifest,
+    offline_files,
+    retired_worker,
+    service_worker,
+    version_of,
+)
 from coursebook.html.only import PDF_ONLY, OnlyBlocksExtension, drop_pdf_only
 from coursebook.html.sanitise import clean_page
 from coursebook.html.slots import Slots
@@ -47,6 +54,7 @@ ASSET_DIR = "assets/coursebook"
 SCHEMA_URI = "schema/worksheet.schema.json"
 ANSWERS_SCHEMA_URI = "schema/answers.schema.json"
 CONTRACT_URI = "schema/answers-contract.json"
+MANIFEST_URI = "manifest.webmanifest"
 
 
 def storage_namespace(site_name: str) -> str:
@@ -165,6 +173,26 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
                 files.append(
                     File.generated(config, f"{ASSET_DIR}/lazy/{script.name}", content=content)
                 )
+        if self._offline:
+            for size in (192, 512):
+                icon = package_files("coursebook.runtime").joinpath("icons", f"icon-{size}.png")
+                files.append(
+                    File.generated(
+                        config, f"{ASSET_DIR}/icon-{size}.png", content=icon.read_bytes()
+                    )
+                )
+            app = manifest(
+                config.site_name,
+                self.catalogue.language,
+                self.catalogue.direction,
+                self.coach.theme_color(config),
+                [
+                    {"src": f"{ASSET_DIR}/icon-{n}.png", "sizes": f"{n}x{n}", "type": "image/png"}
+                    for n in (192, 512)
+                ],
+            )
+            text = json.dumps(app, ensure_ascii=False, indent=2)
+            files.append(File.generated(config, MANIFEST_URI, content=text.encode()))
         schema = package_files("coursebook.model").joinpath("worksheet.schema.json").read_bytes()
         files.append(File.generated(config, SCHEMA_URI, content=schema))
         answers = package_files("coursebook.answers").joinpath("answers.schema.json").read_bytes()
@@ -235,7 +263,28 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
+        if self._offline:
+            link = get_relative_url(MANIFEST_URI, page.url)
+            output = output.replace("</head>", f'<link rel="manifest" href="{link}">\n</head>', 1)
         return close_theme_gaps(output, self.catalogue("theme.search"))
+
+    @property
+    def _offline(self) -> bool:
+        """Offline use is on, and this is a build to publish (not `mkdocs serve`)."""
+        return bool(self.config.offline) and self.command != "serve"
+
+    # last, so the pages, assets and search index of every plugin are there to be listed
+    @event_priority(-100)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.command == "serve":
+            return
+        site = Path(config.site_dir)
+        if self.config.offline:
+            urls = offline_files(site)
+            worker = service_worker(self.namespace, version_of(site, urls), urls)
+        else:
+            worker = retired_worker(self.namespace)
+        (site / "sw.js").write_text(worker, encoding="utf-8")
 
     def on_post_template(
         self, output_content: str, template_name: str, config: MkDocsConfig
@@ -307,6 +356,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         )
         if coach is not None and coach.email:
             data["coach"] = {"name": coach.name or "", "email": coach.email}
+        data["offline"] = self._offline
         text = f"self.coursebookCourse={to_script_json(data)};\n".encode()
         # the same contract, for people and tools: what each field accepts, how answers migrate
         contract = json.dumps(data["contract"], ensure_ascii=False, indent=2) + "\n"
