@@ -3,7 +3,8 @@
 Every page case is a page of its own (``p/<name>/``); every worksheet case is a worksheet
 ``ws-<n>`` on a page of its own (``w/<name>/``), so that a script that runs, a page error or
 a broken save points at one case. The same site has a plain worksheet ``target`` (every
-kind of answer) with a My workbook page and a review page, for the import category.
+kind of answer) on an ``import/`` page that also holds the whole-course import and the review
+page's file picker, for the import category, and a My workbook and a review page.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class SheetCase:
     where: tuple[str | int, ...]
     text: str
     extra: dict[str, Any] = field(default_factory=dict)
+    """A mapping to put at ``where`` instead of ``text`` (an option's value and label)."""
 
     @property
     def id(self) -> str:

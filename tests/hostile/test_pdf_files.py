@@ -36,8 +36,10 @@ class Case:
     name: str
     markdown: str
     """The page; ``{out}`` is the outside folder, ``{web}`` the web server's address."""
-    warns: str
-    """What the warning naming the page must also say (the address, in part)."""
+    warns: str | None
+    """What the warning naming the page must also say (the address, in part); None where the
+    issue asks for no warning (nothing reaches the PDF's fetcher: Markdown's own includes,
+    a ``data:`` image the sanitiser drops)."""
     secret: int
     """Which file of the outside folder the case reaches for: ``secret-<n>.png`` or ``.txt``."""
 
@@ -85,7 +87,7 @@ CASES = [
         "xmlns:xlink=%22http://www.w3.org/1999/xlink%22 width=%22120%22 height=%2240%22>"
         "<image xlink:href=%22file://{out}/secret-15.png%22 width=%22115%22 height=%2213%22/>"
         '</svg>">',
-        "secret-15.png",
+        None,
         15,
     ),
     Case("remote image", "![x]({web}remote-16.png)", "remote-16.png", 16),
@@ -96,8 +98,8 @@ CASES = [
         17,
     ),
     Case("worksheet intro image", "/// worksheet | sheet\n///", "secret-18.png", 18),
-    Case("snippet of an absolute path", '--8<-- "{out}/secret-19.txt"', "secret-19.txt", 19),
-    Case("snippet of a dot-dot path", '--8<-- "../outside/secret-20.txt"', "secret-20.txt", 20),
+    Case("snippet of an absolute path", '--8<-- "{out}/secret-19.txt"', None, 19),
+    Case("snippet of a dot-dot path", '--8<-- "../outside/secret-20.txt"', None, 20),
 ]
 COVER = "../outside/secret-logo.png"
 """The cover logo of the main build: outside the course folder, by ``..``."""
@@ -299,17 +301,13 @@ def pdfs(built: Built) -> dict[str, Contents]:
 
 
 def secrets_in(contents: Contents) -> list[str]:
+    """Whatever of the outside folder (or the web server) a PDF carries, in any form."""
     found = [f"image {size}" for size in contents.images if size in secret_sizes()]
-    found += [f"text {SECRET_TEXT}" for _ in [1] if SECRET_TEXT in contents.text]
-    found += [
-        "stream with a secret"
-        for data in contents.streams
-        if SECRET_TEXT.encode() in data or b"REMOTE-CONTENT" in data
-    ][:1]
-    found += [
-        f"embedded file {data[:30]!r}" for data in contents.files if SECRET_TEXT.encode() in data
-    ]
-    found += [f"link {uri}" for uri in contents.uris if not uri.startswith(("http", "mailto"))]
+    if SECRET_TEXT in contents.text:
+        found.append("secret text on a page")
+    secret = (SECRET_TEXT.encode(), b"REMOTE-CONTENT")
+    found += [f"data {d[:30]!r}" for d in contents.streams if any(m in d for m in secret)]
+    found += [f"link {u}" for u in contents.uris if not u.startswith(("http", "mailto"))]
     return found
 
 
@@ -339,10 +337,14 @@ def test_the_pdfs_carry_nothing_secret_at_all(pdfs: dict[str, Contents]) -> None
         assert secrets_in(contents) == [], name
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+WARNED = [c for c in CASES if c.warns]
+
+
+@pytest.mark.parametrize("case", WARNED, ids=[c.name for c in WARNED])
 def test_a_warning_names_the_page_and_the_address(built: Built, case: Case) -> None:
     """So that ``mkdocs build --strict`` fails on it, and the author knows where to look."""
     warnings = built.build.warnings
+    assert case.warns is not None
     page = [w for w in warnings if (slug(case) in w or case.name in w) and case.warns in w]
     ours = sorted({w.split("workbook: ", 1)[-1][:150] for w in warnings if "workbook:" in w})
     assert page, f"no warning names {slug(case)}.md and {case.warns}; the PDF's warnings:\n" + (
