@@ -52,6 +52,15 @@ def footer_html(branding: Branding, t: Catalogue) -> Markup:
     return Markup('<p class="cb-brand">{}</p>').format(Markup(" — ").join(parts))
 
 
+def made_with_html(t: Catalogue) -> Markup:
+    """Material's "Made with Material for MkDocs" line, in the course's language."""
+    link = Markup(
+        '<a href="https://squidfunk.github.io/mkdocs-material/" target="_blank" rel="noopener">'
+        "Material for MkDocs</a>"
+    )
+    return _with_link(t("theme.made_with", link="\0"), link)
+
+
 def coach_box_html(branding: Branding, t: Catalogue) -> Markup:
     """The "Your coach" contact box, or nothing when the course names no coach."""
     coach = branding.coach

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from coursebook.branding import Branding, BrandingError, load_branding, logo_file, site_css
-from coursebook.html.coach import CoachBlockExtension, footer_html
+from coursebook.html.coach import CoachBlockExtension, footer_html, made_with_html
 from coursebook.html.review import AnswersReviewExtension
 from coursebook.i18n import Catalogue, load_catalogue
 from coursebook.model import Worksheet
@@ -98,3 +98,4 @@ class CoachSite:
 
     def on_env(self, env: Any) -> None:
         env.globals["coursebook_footer"] = Markup(footer_html(self.branding, self.t))
+        env.globals["coursebook_made_with"] = made_with_html(self.t)
