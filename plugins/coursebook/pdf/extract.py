@@ -21,7 +21,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from coursebook.answers.contract import Notice, display, read_answers
+from coursebook.answers.contract import MAX_DEPTH, Notice, display, nesting_depth, read_answers
 from coursebook.answers.fields import (
     CLIENT_FIELD,
     INFO_CLIENT,
@@ -226,8 +226,11 @@ class ExtractNotice(ExtractError):
 
 def _versions(text: str | None) -> dict[str, int]:
     """The worksheet versions a workbook was made with (its document information)."""
+    text = text or "{}"
+    if len(text) > 100_000 or nesting_depth(text) > MAX_DEPTH:
+        return {}  # a hostile file's information: not worth parsing, never a crash
     try:
-        data = json.loads(text or "{}")
+        data = json.loads(text)
     except ValueError:
         return {}
     if not isinstance(data, dict):
