@@ -6,9 +6,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from coursebook.html import render_worksheet, safe_markdown
+from coursebook.html import WorksheetBlockExtension, render_worksheet, safe_markdown
 from coursebook.i18n import load_catalogue
-from coursebook.model import load_worksheet
+from coursebook.model import (
+    drop_repeated_blocks,
+    find_references,
+    load_worksheet,
+    repeated_references,
+)
+from markdown import Markdown
 
 from tests.golden import check_golden
 
@@ -95,3 +101,29 @@ def test_yaml_text_renders_inert() -> None:
     assert 'href="javascript' not in html
     # an attribute value cannot be broken out of
     assert 'placeholder="&#34; autofocus onfocus=&#34;alert(6)"' in html
+
+
+def test_a_worksheet_placed_twice_on_a_page_is_rendered_once() -> None:
+    """The repeat would give the page every field id twice; it is taken out before the
+    Markdown is converted, up to its closing line, and the text around it stays."""
+    page = (
+        "Intro\n\n/// worksheet | w\n///\n\nBetween\n\n"
+        "```\n/// worksheet | w\n```\n\n"  # in code: not a block
+        "//// worksheet | w\n////\n\nAfter\n"
+    )
+    refs = find_references(page)
+    assert [(ref.worksheet_id, n) for ref, n in repeated_references(refs)] == [("w", 2)]
+    dropped = drop_repeated_blocks(page)
+    assert dropped.count("worksheet | w") == 2  # the first block and the one in code
+    assert "////" not in dropped and "Between" in dropped and "After" in dropped
+
+    worksheet = load_worksheet(RENDER / "every-field.yml")
+    rendered: list[str] = []
+
+    def render_form(ws: object) -> str:
+        rendered.append(str(ws))
+        return "<form></form>"
+
+    md = Markdown(extensions=[WorksheetBlockExtension({"w": worksheet}, render_form)])
+    html = md.convert(page)  # the repeat left in: the block itself renders it empty
+    assert len(rendered) == 1 and html.count("<form>") == 1

@@ -18,7 +18,9 @@ from coursebook.model import Worksheet
 
 
 class WorksheetBlock(Block):  # type: ignore[misc]
-    """``/// worksheet | <id>``: replaced by the worksheet's form."""
+    """``/// worksheet | <id>``: replaced by the worksheet's form, once per page: a repeat
+    would give the page the same field ids twice (the site warns of it; see
+    ``repeated_references``) and is left empty."""
 
     NAME = "worksheet"
     ARGUMENT = True
@@ -38,9 +40,14 @@ class WorksheetBlock(Block):  # type: ignore[misc]
         if worksheet is None:
             # pages are checked (with line numbers) before conversion; this is a last guard
             raise KeyError(f"unknown worksheet '{worksheet_id}'")
-        block.text = self.md.htmlStash.store(self.config["hold"](render(worksheet)))
         for child in list(block):
             block.remove(child)
+        placed: set[str] = self.config["placed"]
+        if worksheet_id in placed:
+            block.text = ""
+            return
+        placed.add(worksheet_id)
+        block.text = self.md.htmlStash.store(self.config["hold"](render(worksheet)))
 
 
 class WorksheetBlockExtension(BlocksExtension):  # type: ignore[misc]
@@ -60,7 +67,13 @@ class WorksheetBlockExtension(BlocksExtension):  # type: ignore[misc]
         super().__init__(**kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
+        # called once per Markdown instance, that is once per page: `placed` is the page's
         block_mgr.register(
             WorksheetBlock,
-            {"worksheets": self.worksheets, "render": self.render, "hold": self.hold},
+            {
+                "worksheets": self.worksheets,
+                "render": self.render,
+                "hold": self.hold,
+                "placed": set(),
+            },
         )

@@ -6,7 +6,13 @@ Author mistakes raise ``WorksheetError`` whose ``str()`` is one line,
 
 from coursebook.model.errors import WorksheetError, WorksheetErrors
 from coursebook.model.loader import load_worksheet, load_worksheets
-from coursebook.model.references import WorksheetReference, check_references, find_references
+from coursebook.model.references import (
+    WorksheetReference,
+    check_references,
+    drop_repeated_blocks,
+    find_references,
+    repeated_references,
+)
 from coursebook.model.worksheet import (
     ANSWER_FIELD_TYPES,
     COLUMN_TYPES,
@@ -31,7 +37,9 @@ __all__ = [
     "WorksheetErrors",
     "WorksheetReference",
     "check_references",
+    "drop_repeated_blocks",
     "find_references",
     "load_worksheet",
     "load_worksheets",
+    "repeated_references",
 ]

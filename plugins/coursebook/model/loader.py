@@ -431,6 +431,17 @@ def load_worksheet(path: Path | str, display_path: str | None = None) -> Workshe
 
 def parse_worksheet(content: bytes, display: str, stem: str) -> Worksheet:
     """One worksheet file's bytes -> a ``Worksheet``; ``stem`` is the id the file name gives."""
+    if b"\x00" in content:
+        line = content[: content.index(b"\x00")].count(b"\n") + 1
+        raise WorksheetErrors(
+            [
+                WorksheetError(
+                    display,
+                    "holds a NUL byte, which text never does (a UTF-16 file?); save it as UTF-8",
+                    line,
+                )
+            ]
+        )
     try:
         text = content.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:

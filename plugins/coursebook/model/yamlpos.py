@@ -10,6 +10,7 @@ billions of values ("billion laughs"). Worksheets never need them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,13 @@ class LimitError(Exception):
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 30 else text[:30] + "…")
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -116,7 +124,20 @@ def _build(loader: Any) -> tuple[Any, Positions]:
             start: Any = event.start_mark  # libyaml's marks are duck-typed
             end: Any = event.end_mark
             node = yaml.ScalarNode(tag, event.value, start, end, event.style)
-            place(loader.construct_object(node, deep=True), event)
+            try:
+                value = loader.construct_object(node, deep=True)
+            except (ValueError, KeyError, TypeError, AttributeError, OverflowError):
+                # PyYAML's constructors fail this way on "!!int abc", "2001-13-45", 5,000 digits
+                raise LimitError(
+                    f"cannot read {_shown(event.value)} as {tag.rsplit(':', 1)[-1]}",
+                    *_mark(event),
+                ) from None
+            if isinstance(value, str) and _LONE_SURROGATE.search(value):
+                raise LimitError(
+                    "holds a character that is not text (an unpaired surrogate such as \\ud800)",
+                    *_mark(event),
+                )
+            place(value, event)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if len(stack) >= MAX_DEPTH:
                 raise LimitError(
