@@ -42,6 +42,19 @@ class ProjectError(Exception):
 class _TolerantLoader(yaml.SafeLoader):
     """Reads mkdocs.yml while ignoring tags such as ``!!python/name:`` and ``!ENV``."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+            # PyYAML's constructors fail this way on "!!int abc" or "2001-13-45": say where
+            raise _UnreadableValue(node.start_mark.line + 1, str(exc)) from None
+
+
+class _UnreadableValue(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
 
 def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
@@ -100,6 +113,12 @@ def read_text(path: Path, what: str, limit: int, shown: str | None = None) -> st
         content = path.read_bytes()
     except OSError as exc:
         raise ProjectError(name, f"cannot read the {what} ({exc.strerror})") from None
+    if b"\x00" in content:
+        raise ProjectError(
+            name,
+            "holds a NUL byte, which text never does (a UTF-16 file?); save it as UTF-8",
+            content[: content.index(b"\x00")].count(b"\n") + 1,
+        )
     try:
         return content.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -145,6 +164,10 @@ class Project:
             raise ProjectError(str(path), f"invalid YAML ({exc})") from None
         except RecursionError:
             raise ProjectError(str(path), "nested too deeply to be a site config") from None
+        except _UnreadableValue as exc:
+            raise ProjectError(
+                str(path), f"a value cannot be read ({exc.reason})", exc.line
+            ) from None
         if not isinstance(data, dict):
             raise ProjectError(str(path), "a site config is a mapping of settings")
         if _expanded_size(data, MAX_EXPANDED) > MAX_EXPANDED:

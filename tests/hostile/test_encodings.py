@@ -101,7 +101,7 @@ BAD_FILES = [
         "mkdocs.yml with a NUL byte",
         "mkdocs.yml",
         CONFIG.replace("Contract", "Con\x00tract").encode(),
-        "YAML",
+        "NUL",
     ),
 ]
 

@@ -21,6 +21,7 @@ from coursebook.cli.common import (
     FORCE_OPTION,
     Course,
     check_output,
+    course_inputs,
     fail,
     load_course,
     out,
@@ -55,8 +56,9 @@ def extract(pdf: Path, output: Path | None, force: bool, config_file: str | None
     left empty in the PDF are not included.
     """
     course = load_course(config_file)
+    inputs = [pdf, *course_inputs(course)]
     if output is not None:
-        check_output(output, force, [pdf])  # before the work, as after it
+        check_output(output, force, inputs)  # before the work, as after it
     try:
         found = extract_answers(pdf, course.contract, course.namespace)
     except ExtractNotice as exc:
@@ -78,7 +80,7 @@ def extract(pdf: Path, output: Path | None, force: bool, config_file: str | None
         out(text, nl=False)
         say(f"read {pdf}: {summary}")
         return
-    write_output(output, text.encode("utf-8"), force, [pdf])
+    write_output(output, text.encode("utf-8"), force, inputs)
     say(f"wrote {output}: {summary}")
 
 

@@ -155,16 +155,31 @@ def collect_log() -> Iterator[list[tuple[int, str]]]:
         logger.propagate = old_propagate
 
 
+def course_inputs(course: Course) -> list[Path]:
+    """What a command reads from the course, never to be written over: the config, and
+    the folders of pages and worksheets."""
+    project = course.project
+    return [project.root / project.source, project.docs_dir, project.worksheets_dir]
+
+
 def check_output(path: Path, force: bool, inputs: Sequence[Path] = ()) -> None:
-    """Fail unless ``path`` may be written: not an input of this command, not a folder,
-    and, without ``--force``, not an existing file."""
+    """Fail unless ``path`` may be written: not an input of this command (a file, or
+    anything inside an input folder), not a folder, and, without ``--force``, not an
+    existing file."""
     for source in inputs:
-        if _same_file(path, source):
+        if _same_file(path, source) or (source.is_dir() and _within(path, source)):
             fail(f"{path}: is an input of this command; choose another output file")
     if path.is_dir():
         fail(f"{path}: is a folder; give a file name")
     if (path.exists() or path.is_symlink()) and not force:
         fail(f"{path}: already exists; add --force to replace it")
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -36,6 +36,7 @@ from coursebook.cli.common import (
     Course,
     check_output,
     collect_log,
+    course_inputs,
     fail,
     load_course,
     out,
@@ -118,7 +119,8 @@ def pdf(
         fail(f"none of the {len(files)} answers files could be read")
     batch = len(files) > 1
     variant = "print" if print_variant else "fillable"
-    _place(clients, output, batch, print_variant, force, files)
+    inputs = [*files, *course_inputs(course)]
+    _place(clients, output, batch, print_variant, force, inputs)
 
     if batch:
         say(f"building the course's {variant} workbook once, then {len(clients)} from it…")
@@ -133,10 +135,10 @@ def pdf(
             plugin, warnings = _build(course, Path(site_dir), variant, None, clients[0])
     warn(warnings)
     if batch:
-        made = _make_all(plugin, clients, variant, force, files, started)
+        made = _make_all(plugin, clients, variant, force, inputs, started)
     else:
         one = clients[0]
-        write_output(one.output, plugin.pdfs[variant], force, files)
+        write_output(one.output, plugin.pdfs[variant], force, inputs)
         who = f" for {one.name}" if one.name else ""
         source = f", with answers from {one.source}" if one.source else ""
         out(f"wrote {one.output} ({variant}{who}{source}; {len(plugin.pdfs[variant]) // 1024} KB)")

@@ -13,10 +13,14 @@ icons, footnotes); ``clean_text`` is stricter, for worksheet text shown inside a
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from functools import partial
+from html.parser import HTMLParser
 
 import nh3
+
+from coursebook.answers.contract import display
 
 _TEXT_TAGS = {
     "p", "br", "hr", "div", "span", "strong", "em", "b", "i", "u", "s", "a", "abbr",
@@ -91,6 +95,44 @@ def _filter(tag: str, attribute: str, value: str, *, page: bool) -> str | None:
     return value
 
 
+_URL_ATTRIBUTES = {"href", "src", "poster", "cite", "srcset"}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+# browsers ignore these inside a scheme ("java\tscript:"), so the check does too
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+class _Addresses(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.dropped: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name not in _URL_ATTRIBUTES or not value:
+                continue
+            scheme = _SCHEME.match(_IGNORED_IN_URL.sub("", value))
+            if scheme and scheme.group(1).lower() not in _SCHEMES:
+                self.dropped.append((f"{tag} {name}", html_module.unescape(value).strip()))
+
+
+def dropped_addresses(html: str) -> list[tuple[str, str]]:
+    """The addresses ``clean_page`` will take out, as ``(element and attribute, address)``:
+    ``file:``, ``data:``, ``javascript:`` and every other scheme but web and mail. Said to
+    the author, because a picture or link that silently vanishes looks like a bug."""
+    parser = _Addresses()
+    parser.feed(html)
+    parser.close()
+    return parser.dropped
+
+
+def shown_address(address: str, limit: int = 100) -> str:
+    """An address cut for one line of a log, keeping its end: the file name tells most."""
+    address = display(address, len(address))
+    if len(address) <= limit:
+        return address
+    return address[: limit // 3] + "…" + address[-(limit - limit // 3) :]
+
+
 def clean_page(html: str) -> str:
     """A page's rendered HTML with only what Material and pymdownx content needs."""
     cleaned = str(
@@ -109,6 +151,42 @@ def clean_page(html: str) -> str:
     )
     # an input whose type was not allowed would be left as a text box: it goes whole
     return _OTHER_INPUT.sub("", cleaned)
+
+
+# Material prints page titles, descriptions and subtitles into HTML without escaping them:
+# the characters that could open markup or close an attribute become look-alikes.
+_MARKUP = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "'": "\u2019", "`": "\u02cb"})
+_SAFE_URL = re.compile(r"^(?:https?://|/|\.|#|[^:/?#\s]+(?:[/?#]|$))", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """Text that stays text wherever a template inserts it, escaped or not."""
+    return text.translate(_MARKUP)
+
+
+def clean_meta(meta: dict[str, object]) -> dict[str, object]:
+    """A page's front matter with every text made ``plain`` and a redirect's ``location``
+    kept only when it is a web or relative address (Material's redirect page runs it)."""
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return plain(value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    cleaned = {key: clean(value) for key, value in meta.items()}
+    location = meta.get("location")
+    if location is not None and not (
+        isinstance(location, str) and _SAFE_URL.match(location.strip())
+    ):
+        # and not the redirect page either: with no location it would reload itself forever
+        del cleaned["location"]
+        if str(meta.get("template", "")).startswith("redirect"):
+            del cleaned["template"]
+    return cleaned
 
 
 def clean_text(html: str) -> str:

@@ -7,7 +7,9 @@
   const SAFARI = /Version\/[\d.]+.*Safari/.test(N.userAgent); // deletes site data after 7 days
   const WS = "form[data-worksheet]", SCOPE = WS + ",[data-workbook]", IN = "input,textarea";
   const ISO = /^\d{4}-\d\d-\d\d$/;
-  const docs = {}, timers = {}, notes = {}, broken = new Set(), loaded = {}, mirrors = new WeakMap();
+  // keyed by worksheet ids, which a file may spell "constructor": no prototype to collide with
+  const map = () => Object.create(null);
+  const docs = map(), timers = map(), notes = map(), broken = new Set(), loaded = map(), mirrors = new WeakMap();
   const HERE = d.currentScript && d.currentScript.src, ROOT = new URL("../../", HERE || location.href);
   let NS = "coursebook", SHEETS = {}, M = {}, PL, cfg, asked;
 
@@ -68,7 +70,7 @@
   // newest field wins; a clear drops older ones
   function merge(a, b) {
     if (!a || !b) return a || b;
-    const c = (a.cleared || "") > (b.cleared || "") ? a.cleared : b.cleared, fields = {};
+    const c = (a.cleared || "") > (b.cleared || "") ? a.cleared : b.cleared, fields = map();
     for (const src of [a, b])
       for (const k of Object.keys(src.fields)) {
         const e = src.fields[k];
@@ -86,7 +88,7 @@
   function load(id, form) {
     let stored, raw = attempt(() => store().getItem(key(id)), (e) => fault(id, e)); // a null store throws too
     if (raw != null) stored = attempt(() => check(JSON.parse(raw)), () => setAside(id, raw));
-    const doc = merge(docs[id], stored) || { storage: 1, version: 0, fields: {} }, old = doc.version || 1;
+    const doc = merge(docs[id], stored) || { storage: 1, version: 0, fields: map() }, old = doc.version || 1;
     migrate(id, doc.fields);
     // kept, not lost: what the changed worksheet cannot show moves to <field>@v<old version>
     for (const f of form ? $$("[data-field]", form) : []) {
@@ -426,7 +428,7 @@
       attempt(() => {
         for (let j = s.length; j--; ) if (s.key(j).startsWith(key(id) + ":corrupt:")) s.removeItem(s.key(j));
       });
-      docs[id] = { storage: 1, version: (docs[id] || load(id)).version, cleared: t, fields: {} };
+      docs[id] = { storage: 1, version: (docs[id] || load(id)).version, cleared: t, fields: map() };
       broken.delete(id);
       note(id, "corrupt");
       save(id);
@@ -439,7 +441,7 @@
   function exportAll(ids = allIds()) {
     const out = { format: "coursebook-answers", version: 1, course: NS, exported: now(), worksheets: {} };
     for (const id of ids) {
-      const doc = docs[id] || load(id), times = {};
+      const doc = docs[id] || load(id), times = map();
       for (const k of Object.keys(doc.fields)) times[k] = doc.fields[k].updated;
       const last = Object.values(times).sort().pop();
       if (last) out.worksheets[id] = { version: doc.version || 1, updated: last, times, values: values(doc) };
@@ -503,7 +505,7 @@
   // what merging or replacing one worksheet would do; merge keeps the newer answer of each
   // field, by the times the file gives (per field, else the worksheet's, else the export's)
   function plan1(id, entry, exported, at) {
-    const cur = docs[id] || load(id), inc = {}, merged = { ...cur, fields: { ...cur.fields } }, v = entry.values;
+    const cur = docs[id] || load(id), inc = map(), merged = { ...cur, fields: Object.assign(map(), cur.fields) }, v = entry.values;
     const times = obj(entry.times) ? entry.times : {};
     for (const k of Object.keys(v)) {
       const when = own(times, k) ? times[k] : entry.updated || exported || at;
@@ -512,7 +514,7 @@
       // an empty value only wins with a time of its own: a file's rough time never erases
       if ((filled(v[k]) || own(times, k)) && (!mine || mine.updated < when)) merged.fields[k] = inc[k];
     }
-    const replaced = { storage: 1, version: cur.version || entry.version, cleared: at, fields: {} };
+    const replaced = { storage: 1, version: cur.version || entry.version, cleared: at, fields: map() };
     for (const k of Object.keys(inc)) replaced.fields[k] = { value: inc[k].value, updated: at };
     const norm = (doc, k) => (filled(value(doc, k)) ? value(doc, k) : 0);
     const diff = (next) => Object.keys({ ...cur.fields, ...inc }).filter((k) => !same(norm(cur, k), norm(next, k))).length;

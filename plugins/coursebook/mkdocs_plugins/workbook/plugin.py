@@ -315,8 +315,9 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             font_family=self.config.font_family,
             chapters=chapters,
             worksheets=worksheets,
-            # the docs folder first: a file of the site that comes from it is checked there
-            asset_dirs=(Path(config.docs_dir), Path(config.site_dir)),
+            # the sources, not the built site: a theme file MkDocs copied there has left its
+            # symbolic link behind, and with it the only sign that it came from outside
+            asset_dirs=(Path(config.docs_dir), *(Path(d) for d in config.theme.dirs)),
             remote_assets=self.config.remote_assets,
             site_url=_public_url(config.site_url),
             markdown=_LazyMarkdown(self.markdown_extensions, config.mdx_configs),

@@ -37,13 +37,20 @@ from coursebook.html.offline import (
     version_of,
 )
 from coursebook.html.only import PDF_ONLY, OnlyBlocksExtension, drop_pdf_only
-from coursebook.html.sanitise import clean_page
+from coursebook.html.sanitise import clean_meta, clean_page, dropped_addresses, plain, shown_address
 from coursebook.html.slots import Slots
 from coursebook.i18n import Catalogue, CatalogueError, load_catalogue
 from coursebook.mkdocs_plugins.coach.site import CoachSite
 from coursebook.mkdocs_plugins.workbook.plugin import is_local_host
 from coursebook.mkdocs_plugins.worksheets.config import WorksheetsConfig
-from coursebook.model import Worksheet, WorksheetErrors, check_references, find_references
+from coursebook.model import (
+    Worksheet,
+    WorksheetErrors,
+    check_references,
+    drop_repeated_blocks,
+    find_references,
+    repeated_references,
+)
 from coursebook.model.loader import load_worksheets
 from coursebook.pdf.fetch import inside
 from coursebook.project import MAX_PAGE_BYTES, ProjectError, read_text
@@ -212,12 +219,20 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         if not self.config.enabled:
             return None
         self.current_url = page.url
+        if not self.config.trust_page_html:
+            page.meta = clean_meta(page.meta)
         source = page.file.content_string  # whole file, so line numbers count the front matter
         display = self._display(page.file.abs_src_path)
         errors = check_references(display, source, self.worksheets)
         if errors:
             raise PluginError("\n".join(str(e) for e in errors))
-        return None
+        repeated = repeated_references(find_references(source))
+        for first, count in repeated:
+            log.warning(
+                f"{display}:{first.line}: worksheet '{first.worksheet_id}' is placed {count} "
+                "times on this page; its form is shown at the first block only"
+            )
+        return drop_repeated_blocks(markdown) if repeated else None
 
     # late, so other plugins' changes are sanitised too, but before the workbook plugin (-50)
     # takes its copy for the PDF, which must get the same clean page and the forms
@@ -226,7 +241,17 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         if not self.config.enabled:
             return None
         if not self.config.trust_page_html:
+            where = self._display(page.file.abs_src_path)
+            for element, address in dropped_addresses(html):
+                log.warning(
+                    f"{where}: {element} '{shown_address(address)}' is not a web, mail or "
+                    "relative address; it is taken out of the site and the PDFs"
+                )
             html = clean_page(html)
+            # the title MkDocs took from the first heading is printed unescaped by the theme
+            taken = getattr(page, "_title_from_render", None)
+            if isinstance(taken, str):
+                page._title_from_render = plain(taken)
         return self.slots.fill(html)
 
     # after the workbook plugin (-50) has taken its copy of the page for the PDF
@@ -308,7 +333,9 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.used_on.clear()
         for file in pages:
             for ref in find_references(file.content_string):
-                self.used_on[ref.worksheet_id].append(self._display(file.abs_src_path))
+                where = self._display(file.abs_src_path)
+                if where not in self.used_on[ref.worksheet_id]:  # repeats: on_page_markdown
+                    self.used_on[ref.worksheet_id].append(where)
                 if ref.worksheet_id in self.worksheets:
                     self.page_urls.setdefault(ref.worksheet_id, file.url)
         self.order = list(self.page_urls) + sorted(set(self.worksheets) - set(self.page_urls))
@@ -321,15 +348,20 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         not UTF-8 would end MkDocs in a traceback: the build stops, naming it.
         """
         docs = Path(os.path.abspath(config.docs_dir))
+        # the installed theme lives elsewhere by design; the docs folder and the course's
+        # own theme folder (custom_dir) are the author's, and a link out of them is not
+        custom = config.theme.custom_dir
+        own = [docs, *([Path(os.path.abspath(custom))] if custom else [])]
         for file in list(files):
             source = file.abs_src_path
-            # theme files come from elsewhere by design: only the docs folder's are checked
-            if file.generated_by or source is None or not Path(source).is_relative_to(docs):
+            home = next((d for d in own if source and Path(source).is_relative_to(d)), None)
+            if file.generated_by or source is None or home is None:
                 continue
-            if not inside(Path(source), [docs]):
+            if not inside(Path(source), [home]):
                 files.remove(file)
                 log.warning(
-                    f"{self._display(source)} is a link to a file outside the docs folder; "
+                    f"{self._display(source)} is a link to a file outside the "
+                    f"{'docs' if home == docs else 'theme'} folder; "
                     "it is left out of the site and the PDFs"
                 )
                 continue

@@ -74,12 +74,12 @@
       const ul = el("ul", null, details);
       client.notices.forEach((n) => el("li", n.text, ul));
     }
-    const known = {};
+    const known = Object.create(null); // ids from the file: "constructor" is a name like any
     for (const ws of spec.worksheets) {
       known[ws.id] = 1;
       const entry = own(stored, ws.id) ? stored[ws.id] : null;
       if (!entry) continue;
-      const values = entry.values, article = el("article", null, out), here = {};
+      const values = entry.values, article = el("article", null, out), here = Object.create(null);
       el("h3", ws.title, article);
       if (entry.updated) el("p", say("review.updated", { date: when(entry.updated) }), article);
       const notes = root.querySelector(`template[data-coach-notes="${ws.id}"]`);
