@@ -167,3 +167,24 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dic
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def language_courses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The blank course scaffolded by ``coursebook new --language`` and built (strict, both
+    PDFs) in French and in Arabic: language -> built site."""
+    from click.testing import CliRunner
+    from coursebook.cli.main import main
+
+    sites = {}
+    for language, title in (("fr", "Cours"), ("ar", "دورة")):
+        root = tmp_path_factory.mktemp(f"course-{language}")
+        options = ["--title", title, "--coach", "Claire", "--site-url", "https://example.org/"]
+        result = CliRunner().invoke(
+            main, ["new", str(root / "c"), "--blank", "--language", language, *options]
+        )
+        assert result.exit_code == 0, result.output
+        build = mkdocs_build(root / "c" / "mkdocs.yml", root / "site")
+        assert build.returncode == 0, build.log
+        sites[language] = root / "site"
+    return sites

@@ -12,7 +12,6 @@ from babel import Locale
 from coursebook.i18n import available_languages, english, load_catalogue
 from coursebook.i18n.catalogue import placeholders
 
-from tests.coach.conftest import cli
 from tests.conftest import ROOT
 
 SHIPPED = [lang for lang in available_languages() if lang != "en"]
@@ -92,15 +91,88 @@ def test_the_blank_course_exists_in_the_language(language: str) -> None:
         assert english_line in blank, english_line
 
 
-def test_new_language_course_builds_without_english_chrome(tmp_path: Path) -> None:
-    from tests.conftest import mkdocs_build
+# ---- courses built in French and Arabic: no English chrome anywhere ----------------
 
-    result = cli("new", str(tmp_path / "cours"), "--blank", "--language", "fr")
-    assert result.exit_code == 0, result.output
-    build = mkdocs_build(tmp_path / "cours" / "mkdocs.yml", tmp_path / "site")
-    assert build.returncode == 0, build.log
-    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert 'lang="fr"' in html
-    for english_chrome in ("Export answers", "Import answers", "Clear answers", "Worksheet<"):
-        assert english_chrome not in html
-    assert re.search(r"Exporter", html)
+
+def _english_phrases(language: str) -> dict[str, str]:
+    """English messages that are whole phrases with nothing to fill in and that the
+    language words differently: any of them in a course in that language was left
+    untranslated."""
+    translated = load_catalogue(language).messages
+    return {
+        message_id: text
+        for message_id, text in english().items()
+        if isinstance(text, str)
+        and not placeholders(text)
+        and len(text) >= 8
+        and translated.get(message_id) != text
+    }
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_built_course_shows_no_english_chrome(
+    language_courses: dict[str, Path], language: str
+) -> None:
+    """Every page, the messages the runtime shows (in the course data it loads), and the
+    text and field tooltips of both PDFs."""
+    from pypdf import PdfReader
+
+    site = language_courses[language]
+    texts = {str(p.relative_to(site)): p.read_text("utf-8") for p in site.rglob("*.html")}
+    texts |= {p.name: p.read_text("utf-8") for p in site.rglob("course-*.js")}
+    for name in ("workbook.pdf", "workbook-print.pdf"):
+        reader = PdfReader(site / name)
+        fields = (reader.get_fields() or {}).values()
+        texts[name] = "\n".join(
+            [page.extract_text() for page in reader.pages] + [str(f.get("/TU", "")) for f in fields]
+        )
+    assert any(name.startswith("course-") for name in texts) and len(texts) > 5
+    phrases = _english_phrases(language)
+    left = {
+        where: sorted(i for i, text in phrases.items() if text in content)
+        for where, content in texts.items()
+    }
+    assert not {where: ids for where, ids in left.items() if ids}
+    for where, content in texts.items():
+        if where.endswith(".html"):
+            assert "Permanent link" not in content, where
+            assert f'lang="{language}"' in content, where
+
+
+def _lines(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """Each line of text on ``page`` (from 1) as poppler reads it: text, left and right x."""
+    import subprocess
+
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = []
+    for line in re.finditer(
+        r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>', xhtml, re.S
+    ):
+        words = re.findall(r">([^<]+)</word>", line.group(3))
+        found.append((" ".join(words), float(line.group(1)), float(line.group(2))))
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_pdf_runs_in_the_direction_of_the_language(
+    language_courses: dict[str, Path], language: str
+) -> None:
+    """In Arabic, lines of text end at the right margin and the numbers of a list's
+    lines stand on the right; in French, the reverse."""
+    pdf = language_courses[language] / "workbook-print.pdf"
+    width = 595.0  # A4, in points
+    lines = [line for page in (3, 4) for line in _lines(pdf, page)]
+    text = [(t, left, right) for t, left, right in lines if re.search(r"[^\W\d_]{3}", t)]
+    at_right = sum(right > width * 0.8 for _, _, right in text)
+    at_left = sum(left < width * 0.2 for _, left, _ in text)
+    numbers = [left for t, left, _ in lines if t in {"1", "2", "3", "4", "5"}]
+    column = max(set(numbers), key=numbers.count)  # the list's numbers share one x
+    if language == "ar":
+        assert at_right > 0.8 * len(text) and column > width / 2, (at_right, len(text), column)
+    else:
+        assert at_left > 0.8 * len(text) and column < width / 2, (at_left, len(text), column)

@@ -88,6 +88,21 @@ def _prelude(book: Book) -> str:
     )
 
 
+def _mirrored(book: Book) -> str:
+    """Right to left, the running texts change sides: the page number goes to the left.
+    After the stylesheet, whose plain @page rule it overrides (pages cannot be selected by
+    ``dir``); the named pages that hide running texts still win, being more specific."""
+    if book.t.direction != "rtl":
+        return ""
+    return (
+        "\n@page {"
+        " @top-left { content: string(course); color: #777; }"
+        " @top-right { content: string(chapter); color: #555; }"
+        " @bottom-left { content: counter(page); font-size: 9pt; color: #333; }"
+        " @bottom-right { content: string(footer); font-size: 8pt; color: #777; } }\n"
+    )
+
+
 @contextmanager
 def _weasyprint_messages(warn: Report | None) -> Iterator[None]:
     """Route WeasyPrint's warnings (bad CSS, unreachable images) to ``warn`` while building."""
@@ -141,7 +156,7 @@ def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
             variant=variant,
             chapters=chapters,
             logo=logo,
-            css=Markup(_prelude(book) + _stylesheet()),
+            css=Markup(_prelude(book) + _stylesheet() + _mirrored(book)),
             version=__version__,
             t=book.t,
         )

@@ -110,6 +110,10 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.page_urls.clear()
         self.catalogue = self._catalogue(config)
         t = self.catalogue
+        toc = config.mdx_configs.get("toc")
+        if "toc" in config.markdown_extensions and isinstance(toc, dict) and toc.get("permalink"):
+            # the heading links' tooltip, in English unless the course says otherwise
+            toc.setdefault("permalink_title", t("theme.permalink"))
         # worksheet text is rendered with the site's own Markdown set-up (minus raw HTML)
         markdown = safe_markdown(list(config.markdown_extensions), config.mdx_configs)
         self.slots = Slots()
