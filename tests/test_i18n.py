@@ -176,3 +176,14 @@ def test_the_pdf_runs_in_the_direction_of_the_language(
         assert at_right > 0.8 * len(text) and column > width / 2, (at_right, len(text), column)
     else:
         assert at_left > 0.8 * len(text) and column < width / 2, (at_left, len(text), column)
+
+
+def test_names_in_a_message_are_quoted_and_listed_as_the_language_does() -> None:
+    options = ["Curious", "Ready"]
+    assert load_catalogue("en")("answers.expect_choice", options=options) == (
+        "one of: “Curious”, “Ready”"
+    )
+    assert "« Curious », « Ready »" in load_catalogue("fr")(
+        "answers.expect_choice", options=options
+    )
+    assert "«Curious»، «Ready»" in load_catalogue("ar")("answers.expect_choice", options=options)

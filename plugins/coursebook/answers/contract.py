@@ -55,7 +55,8 @@ _FALSE = ("no", "false", "off", "0", "")
 
 @dataclass(frozen=True)
 class Notice:
-    """A message: a catalogue id and its parameters (all text or numbers)."""
+    """A message: a catalogue id and its parameters (text, numbers, or lists of names,
+    which the catalogue quotes and joins as the language does)."""
 
     id: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -456,15 +457,13 @@ def _expected(spec: Mapping[str, Any], limits: Mapping[str, int]) -> Notice:
     if kind == "date":
         return Notice("answers.expect_date")
     if kind in ("choice", "checklist"):
-        names = ", ".join(f"“{display(o[0])}”" for o in spec["options"])
+        names = [display(o[0]) for o in spec["options"]]
         return Notice(f"answers.expect_{kind}", {"options": names})
     if kind == "scale":
         return Notice("answers.expect_scale", {"min": spec["min"], "max": spec["max"]})
     if kind == "list":
         return Notice("answers.expect_list", {"max": spec["max"], "length": spec["length"]})
-    return Notice(
-        "answers.expect_table", {"max": spec["max"], "columns": ", ".join(spec["columns"])}
-    )
+    return Notice("answers.expect_table", {"max": spec["max"], "columns": list(spec["columns"])})
 
 
 def _usable(value: Any) -> bool:

@@ -131,7 +131,14 @@ class Catalogue:
             count = params.get("count")
             category = self.plural(count) if isinstance(count, int | float) else "other"
             message = message.get(category, message["other"])
-        return fill(message, params)
+        return fill(message, {k: self._listed(v) for k, v in params.items()})
+
+    def _listed(self, value: object) -> object:
+        """A list parameter as this language lists names: each quoted, then joined."""
+        if not isinstance(value, list | tuple):
+            return value
+        quoted = (self("answers.quoted", text=str(item)) for item in value)
+        return self("answers.separator").join(quoted)
 
     def plural(self, count: float) -> str:
         """The CLDR plural category of ``count`` in this language."""

@@ -47,7 +47,9 @@
   const say = (id, o = {}) => {
     let m = own(M, id) ? M[id] : id;
     if (typeof m == "object") m = m[typeof o.count == "number" && PL ? PL.select(o.count) : "other"] || m.other;
-    return m.replace(/\{(\w+)\}/g, (s, k) => (own(o, k) ? String(o[k]) : s));
+    // a list parameter as the language lists names (as Catalogue._listed does)
+    const shown = (v) => (Array.isArray(v) ? v.map((x) => say("answers.quoted", { text: x })).join(say("answers.separator")) : String(v));
+    return m.replace(/\{(\w+)\}/g, (s, k) => (own(o, k) ? shown(o[k]) : s));
   };
   // a script from lazy/, once; resolves when it has run
   const need = (f) =>

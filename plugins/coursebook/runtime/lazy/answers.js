@@ -170,10 +170,10 @@
     if (kind == "text" || kind == "textarea") return N("answers.expect_text", { max: spec.max });
     if (kind == "date") return N("answers.expect_date");
     if (kind == "choice" || kind == "checklist")
-      return N("answers.expect_" + kind, { options: spec.options.map((o) => "“" + display(o[0]) + "”").join(", ") });
+      return N("answers.expect_" + kind, { options: spec.options.map((o) => display(o[0])) });
     if (kind == "scale") return N("answers.expect_scale", { min: spec.min, max: spec.max });
     if (kind == "list") return N("answers.expect_list", { max: spec.max, length: spec.length });
-    return N("answers.expect_table", { max: spec.max, columns: Object.keys(spec.columns).join(", ") });
+    return N("answers.expect_table", { max: spec.max, columns: Object.keys(spec.columns) });
   }
   function usable(v, limits) {
     const scalar = (x) => x === null || str(x) || typeof x == "boolean" || isNumber(x);
