@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +318,28 @@ def test_worksheet_field_is_never_split_across_pages(pdfsite: Course) -> None:
     # a textarea keeps its whole writing space, 4 lines of 7.5 mm (less its border), in one widget
     assert heights["practice:story"] == pytest.approx(4 * 7.5 / 25.4 * 72 - 1.2, abs=0.5)
     assert set(heights) | {n for n, f in fields.items() if kind(f) == "radio"} == set(fields)
+
+
+def test_variants_laid_out_side_by_side_are_the_ones_laid_out_in_turn(
+    pdfsite: Course, tmp_path: Path
+) -> None:
+    """The fixture site's PDFs (laid out in two processes when the machine allows) against
+    the same site built with one process: the same bytes, apart from the dates and the
+    file identifiers."""
+    import re
+
+    if (os.cpu_count() or 1) > 1:
+        assert "laying out 2 PDFs in 2 processes" in pdfsite.log
+    # built in the same folder (image names in a PDF come from their addresses), laid out
+    # again rather than taken from the PDF cache
+    shutil.rmtree(pdfsite.project / ".cache")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSEBOOK_PDF_WORKERS": "1"}
+    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(pdfsite.project / "mkdocs.yml")]
+    run = subprocess.run([*args, "-d", str(tmp_path / "site")], capture_output=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert b"processes" not in run.stderr
+    varying = re.compile(rb"/(CreationDate|ModDate) \(D:[^)]*\)|/ID \[<[0-9a-f]+> <[0-9a-f]+>\]")
+    for name in ("workbook.pdf", "workbook-print.pdf"):
+        side_by_side = varying.sub(b"", (pdfsite.site / name).read_bytes())
+        in_turn = varying.sub(b"", (tmp_path / "site" / name).read_bytes())
+        assert side_by_side == in_turn, name

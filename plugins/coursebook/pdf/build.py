@@ -5,7 +5,10 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import multiprocessing
+import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -289,25 +292,68 @@ def build_pdfs(
     log: Report | None = None,
     warn: Report | None = None,
 ) -> dict[Variant, bytes]:
-    """Several variants of the workbook, one after the other.
+    """Several variants of the workbook, laid out side by side when they can be.
 
-    Laying them out in two worker processes was measured slower on two busy cores: each
-    worker pays WeasyPrint's start-up again, and spawned workers re-import the caller's
-    main script, which a build script without a ``__main__`` guard does not survive.
+    The HTML of every variant is made here, in order (its warnings are reported against the
+    pages they concern); the layouts, WeasyPrint's slow part, then run in forked worker
+    processes, one per variant and core, when ``concurrent_layouts`` allows it, else one
+    after the other. Either way the PDFs are the same.
     """
     jobs: list[Job] = []
-    results: list[Result] = []
     for variant in variants:
-        job = prepare_job(book, variant, warn)
+        jobs.append(prepare_job(book, variant, warn))
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
-        result = run_job(job)
+    workers = concurrent_layouts(jobs)
+    if workers > 1:
+        if log:
+            log(f"laying out {len(jobs)} PDFs in {workers} processes")
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(run_job, jobs, chunksize=1)
+    else:
+        results = [run_job(job) for job in jobs]
+    for result in results:
         for line in result.log:
             if log:
                 log(line)
         for line in result.warnings:
             if warn:
                 warn(line)
-        jobs.append(job)
-        results.append(result)
     return {job.variant: result.pdf for job, result in zip(jobs, results, strict=True)}
+
+
+LAYOUT_BYTES_PER_HTML_BYTE = 250
+"""Peak memory of one WeasyPrint layout per byte of its HTML, with room to spare (measured
+at about 180 for the benchmark's synthetic courses, 10 to 200 chapters)."""
+
+
+def concurrent_layouts(jobs: Sequence[Job]) -> int:
+    """How many layouts to run at once: one per job, at most one per core, and only when
+    the system can fork (workers then share the prepared jobs and WeasyPrint's imports
+    without starting again), the process has no other thread, and the estimated memory of
+    them all fits in half of what is available. ``COURSEBOOK_PDF_WORKERS=1`` turns it off."""
+    wanted = min(len(jobs), os.cpu_count() or 1)
+    setting = os.environ.get("COURSEBOOK_PDF_WORKERS", "")
+    if setting.isdigit():
+        wanted = min(wanted, max(1, int(setting)))
+    if wanted < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:  # forking a process with threads (`serve`) can hang
+        return 1
+    need = sum(len(job.html) for job in sorted(jobs, key=lambda j: -len(j.html))[:wanted])
+    available = _available_memory()
+    if available is None or need * LAYOUT_BYTES_PER_HTML_BYTE > available // 2:
+        return 1
+    return wanted
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (Linux), else None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
