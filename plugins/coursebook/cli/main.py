@@ -20,8 +20,9 @@ def main(ctx: click.Context) -> None:
     """Publish a self-paced course with a workbook.
 
     A course is a folder with mkdocs.yml (or properdocs.yml), chapters in Markdown and
-    worksheets in YAML. Build the site and the PDF workbooks with `mkdocs build`; use these
-    commands to start a course, check it, and work with your clients' answers.
+    worksheets in YAML. Build the site and the PDF workbooks with `mkdocs build` (or
+    `properdocs build`); use these commands to start a course, check it, and work with your
+    clients' answers.
     """
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
