@@ -7,7 +7,8 @@ Covered:
   ``properdocs build --strict`` in a subprocess: no warning, the worksheet is a form, and
   both PDF workbooks are made with the worksheet's fields. Then ``coursebook validate`` and
   ``coursebook pdf`` on that course in a process where MkDocs cannot be imported at all, so
-  they can only have run through ProperDocs. MkDocs itself builds courses in most other
+  they can only have run through ProperDocs; and which engine the CLI picks for
+  ``properdocs.yml`` and for ``mkdocs.yml``. MkDocs itself builds courses in most other
   test modules.
 - Packaging: the wheel, built as ``pip wheel`` builds it, installed with its dependencies
   into a fresh virtual environment in a temporary folder outside the repository (its
@@ -71,6 +72,27 @@ def _form_and_pdfs(site: Path) -> None:
 def test_properdocs_finds_both_plugins_in_its_own_group() -> None:
     declared = {e.name: e.value for e in entry_points(group="properdocs.plugins")}
     assert {name: declared.get(name) for name in PLUGINS} == PLUGINS
+
+
+def test_the_config_file_name_chooses_the_engine() -> None:
+    """A fresh process, as the installed command is: whether this one has loaded MkDocs
+    already depends on the tests that ran before."""
+    pytest.importorskip("properdocs")
+    probe = (
+        "from pathlib import Path\n"
+        "from coursebook.cli.engine import engine_for\n"
+        "print(engine_for(Path('properdocs.yml')).name)\n"
+        "import sys; print('mkdocs' in sys.modules and sys.modules['mkdocs'].__name__)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    # ProperDocs, and every `mkdocs` import redirected to it from then on
+    assert run.stdout.split() == ["properdocs", "properdocs"]
+    probe = "from pathlib import Path\nfrom coursebook.cli.engine import engine_for\n"
+    probe += "print(engine_for(Path('mkdocs.yml')).name)"
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["mkdocs"]
 
 
 @pytest.fixture(scope="module")
