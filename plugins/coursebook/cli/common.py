@@ -133,7 +133,8 @@ def storage_namespace(site_name: str) -> str:
 
 @contextmanager
 def collect_log() -> Iterator[list[tuple[int, str]]]:
-    """MkDocs' warnings and errors, kept to be reported as one line each (info is dropped)."""
+    """The engine's warnings and errors (MkDocs' or ProperDocs', with their plugins' and
+    Material's), kept to be reported as one line each (info is dropped)."""
     messages: list[tuple[int, str]] = []
 
     class Collect(logging.Handler):
@@ -141,18 +142,20 @@ def collect_log() -> Iterator[list[tuple[int, str]]]:
             text = " ".join(record.getMessage().split())
             messages.append((record.levelno, text))
 
-    logger = logging.getLogger("mkdocs")
     handler = Collect(logging.WARNING)
-    old_level, old_propagate = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "properdocs")]
+    saved = [(logger.level, logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     try:
         yield messages
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
-        logger.propagate = old_propagate
+        for logger, (level, propagate) in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = propagate
 
 
 def course_inputs(course: Course) -> list[Path]:

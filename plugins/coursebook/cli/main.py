@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from coursebook import __version__
 from coursebook.cli.common import CONFIG_OPTION, collect_log, fail, out, say, warn
+from coursebook.cli.engine import engine_for
 from coursebook.model import WorksheetErrors
 from coursebook.project import Project, ProjectError
 
@@ -21,8 +20,9 @@ def main(ctx: click.Context) -> None:
     """Publish a self-paced course with a workbook.
 
     A course is a folder with mkdocs.yml (or properdocs.yml), chapters in Markdown and
-    worksheets in YAML. Build the site and the PDF workbooks with `mkdocs build`; use these
-    commands to start a course, check it, and work with your clients' answers.
+    worksheets in YAML. Build the site and the PDF workbooks with `mkdocs build` (or
+    `properdocs build`); use these commands to start a course, check it, and work with your
+    clients' answers.
     """
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
@@ -71,23 +71,20 @@ def validate(config_file: str | None) -> None:
 
 
 def _check_settings(project: Project) -> tuple[list[str], list[str]]:
-    """The site config as the build checks it: MkDocs' own validation of every setting
-    and plugin option, then the checks coursebook's plugins make when a build starts."""
+    """The site config as the build checks it: the engine's own validation (MkDocs' or
+    ProperDocs') of every setting and plugin option, then the checks coursebook's plugins
+    make when a build starts."""
     from coursebook.branding import BrandingError, branding_warnings, load_branding, logo_file
     from coursebook.i18n import CatalogueError
 
     errors: list[str] = []
     warnings: list[str] = []
-    # Material prints a notice about MkDocs 2 on every build; it is not the coach's concern
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     config_path = project.root / project.source
+    engine = engine_for(config_path)
     with collect_log() as messages:
         try:
-            load_config(str(config_path))
-        except MkDocsException as exc:
+            engine.load_config(str(config_path))
+        except engine.error as exc:
             logged = [m for level, m in messages if level >= 40]
             errors += logged or [f"{project.source}: {exc}"]
         except Exception as exc:  # a plugin or theme that fails to load says why, one line

@@ -1,7 +1,8 @@
 """``coursebook pdf``: a course + clients' names and answers in, one workbook PDF per client out.
 
-The course is built once, with the site's own MkDocs build (the ``workbook`` plugin makes
-the PDF exactly as ``mkdocs build`` would). The fillable workbook is laid out once, blank,
+The course is built once, with the site's own build (MkDocs', or ProperDocs' for a course
+configured with ``properdocs.yml``: the ``workbook`` plugin makes the PDF exactly as
+``mkdocs build`` or ``properdocs build`` would). The fillable workbook is laid out once, blank,
 with as many list and table rows as the widest client needs, and each client's copy is
 that PDF with their answers and name filled in (``coursebook.pdf.fill``): milliseconds
 each. The print workbook typesets answers, so each client's is laid out from the same
@@ -44,6 +45,7 @@ from coursebook.cli.common import (
     warn,
     write_output,
 )
+from coursebook.cli.engine import engine_for
 
 
 @dataclass
@@ -242,16 +244,11 @@ def _build(
     Returns the ``workbook`` plugin (holding the book and the PDF it made) and the build's
     warnings; fails with one line on errors.
     """
-    # Material prints a notice about MkDocs 2 on every build; it is not the coach's concern
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     config_file = course.project.root / course.project.source
+    engine = engine_for(config_file)
     with collect_log() as messages, _working_directory(course.project.root):
         try:
-            config = load_config(str(config_file), site_dir=str(site_dir))
+            config = engine.load_config(str(config_file), site_dir=str(site_dir))
             plugin = config.plugins.get("workbook")
             if plugin is None or not plugin.config.get("enabled", True):
                 fail(
@@ -266,10 +263,10 @@ def _build(
             plugin.shape = client.answers if client else shape
             config.plugins.on_startup(command="build", dirty=False)
             try:
-                build(config)
+                engine.build(config)
             finally:
                 config.plugins.on_shutdown()
-        except MkDocsException as exc:
+        except engine.error as exc:
             errors = [m for level, m in messages if level >= logging.ERROR]
             fail(*(errors or [f"{config_file.name}: {exc}"]))
     if plugin.book is None or (plugin.config["variants"] and variant not in plugin.pdfs):
