@@ -310,8 +310,6 @@ def _one(index: int) -> tuple[int, bytes | str]:
 
 
 def _fill(client: Client) -> bytes:
-    from coursebook.pdf.fill import fill_workbook
-
     book = _JOB["book"]
     values: dict[str, str | bool] = {}
     stored = (client.answers or {}).get("worksheets") or {}
@@ -322,7 +320,7 @@ def _fill(client: Client) -> bytes:
     if client.name:
         values[CLIENT_FIELD] = client.name
         info[INFO_CLIENT] = client.name
-    result: bytes = fill_workbook(_JOB["template"], values, info)
+    result: bytes = _JOB["template"].fill(values, info)
     return result
 
 
@@ -335,9 +333,12 @@ def _make_all(
     started: float,
 ) -> int:
     """Make every client's workbook, writing each as it comes; returns how many were written."""
-    _JOB.update(
-        clients=list(clients), variant=variant, book=plugin.book, template=plugin.pdfs.get(variant)
-    )
+    template = None
+    if variant == "fillable":  # read once, here: the forked workers share what was read
+        from coursebook.pdf.fill import FillTemplate
+
+        template = FillTemplate(plugin.pdfs[variant])
+    _JOB.update(clients=list(clients), variant=variant, book=plugin.book, template=template)
     total, made = len(clients), 0
 
     def done(index: int, result: bytes | str) -> None:
