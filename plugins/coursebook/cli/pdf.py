@@ -152,9 +152,17 @@ def pdf(
         raise SystemExit(1)
 
 
+_LETTERS = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "\u0131": "i"}
+)  # fmt: skip
+"""Latin letters that Unicode does not decompose into a base letter and a mark."""
+
+
 def slug(name: str) -> str:
-    """A file-name-safe form of a name: 'José Núñez' -> 'jose-nunez'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """A file-name-safe form of a name: 'José Núñez' -> 'jose-nunez', 'Søren' -> 'soren'."""
+    plain = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    ascii_name = plain.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "client"
 
 
