@@ -65,8 +65,8 @@ class Client:
     "answers_paths",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A client's exported answers file, or a folder of them. Repeat for several clients: "
-    "one workbook each, named after the client.",
+    help="A client's exported answers file, or a folder of them; more may follow (--answers "
+    "answers/*.json). Several clients: one workbook each, named after the client.",
 )
 @click.option(
     "--print",
@@ -83,6 +83,9 @@ class Client:
 )
 @FORCE_OPTION
 @CONFIG_OPTION
+@click.argument(
+    "more_answers", metavar="[FILES_OR_FOLDERS]...", nargs=-1, type=click.Path(path_type=Path)
+)
 def pdf(
     client: str | None,
     answers_paths: tuple[Path, ...],
@@ -90,16 +93,21 @@ def pdf(
     output: Path | None,
     force: bool,
     config_file: str | None,
+    more_answers: tuple[Path, ...],
 ) -> None:
     """Build personalised workbook PDFs: one client, or a whole cohort at once.
 
-    With --answers, each client's answers are already in the fillable fields (still
-    editable), so you can hand back a workbook with the client's work in it; with --print,
-    they are typeset on the lines. The name on the cover is --client, else the answers
-    file's client, else the file's name. A file that cannot be read is reported and the
-    others go on; the exit status is then 1. Existing PDFs are kept unless --force.
+    FILES_OR_FOLDERS: more answers files or folders, as for --answers (so `--answers
+    answers/*.json` works). With answers, each client's answers are already in the
+    fillable fields (still editable), so you can hand back a workbook with the client's
+    work in it; with --print, they are typeset on the lines. The name on the cover is
+    --client, else the answers file's client, else the file's name. A file that cannot be
+    read is reported and the others go on; the exit status is then 1. Existing PDFs are
+    kept unless --force.
     """
     started = time.perf_counter()
+    # `--answers a.json b.json` (a shell's *.json): click gives the option one value
+    answers_paths = (*answers_paths, *more_answers)
     course = load_course(config_file)
     try:  # before the long build: the plugin would stop on the same mistake
         load_branding(
