@@ -67,6 +67,44 @@ def render(r: dict[str, Any]) -> str:
             sizes = ", ".join(f"`{k}` {v / 1e6:.2f} MB" for k, v in b["pdfs"].items())
             out += [f"Default course PDFs: {sizes} ({b.get('pdf_pages', '?')} pages fillable).", ""]
 
+    k = r.get("cohort")
+    if k:
+        n = k["clients"]
+        out += [f"### A cohort at once: `coursebook pdf` for 1 and {n} clients (fillable)", ""]
+        machine = k.get("machine") or {}
+        when = (
+            f" Measured {machine['Date']} at commit {machine['Commit']}, load average at start "
+            f"{machine['Load average at start']} (`{k['command'].strip('`')}`)."
+            if machine
+            else ""
+        )
+        out += [
+            f"The default course in a scratch folder; {n} generated clients' answers files "
+            "(`benchmarks/cohort.py`: every field type, long and multi-line answers). "
+            "*1 client* lays the workbook out with that client's answers, as `coursebook pdf "
+            f"--answers FILE` does; *{n} clients* is one `coursebook pdf --answers FOLDER`: "
+            "the course built once, then each client's copy filled. Every run starts on an "
+            f"empty `.cache`; {k['runs']} runs of each, interleaved; whole processes, "
+            f"wall-clock and CPU (user + system, worker processes included).{when}",
+            "",
+        ]
+        rows = [
+            [label, _s(v["median"]), f"{_s(v['min'])}\u2013{_s(v['max'])}", _s(v["cpu"])]
+            for label, v in (
+                ("cold `mkdocs build` (both PDFs)", k["cold"]),
+                ("`coursebook pdf`, 1 client", k["one"]),
+                (f"`coursebook pdf`, {n} clients", k["many"]),
+            )
+        ]
+        out += _table(["command", "median s", "range s", "CPU s"], rows)
+        out += [
+            f"**{_s(k['clients_per_s'], 1)} clients/s** in the batch; each further client "
+            f"costs **{_s(k['marginal'])} s** wall-clock ({_s(k['marginal_cpu'])} CPU s), "
+            f"(t{n} \u2212 t1) / {n - 1}; {n} clients take "
+            f"**{_s(k['ratio'])}\u00d7** a cold build ({_s(k['ratio_cpu'])}\u00d7 in CPU time).",
+            "",
+        ]
+
     p = r.get("pdf")
     if p:
         out += ["### PDF workbook at N course pages (fillable variant, cold cache)", ""]

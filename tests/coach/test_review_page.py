@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+from tests.coach.conftest import cli
+from tests.conftest import ROOT
 
 CLIENT_FILE: dict[str, Any] = {
     "format": "coursebook-answers",
@@ -200,3 +206,65 @@ def test_review_works_when_reached_by_instant_navigation(page: Page, course_url:
     open_file(page, json.dumps(CLIENT_FILE).encode())
     expect(page.locator("[data-review-output] h3")).to_have_count(3)
     assert errors == []
+
+
+def test_several_files_make_a_cohort_table_counted_as_answers_summary_counts(
+    page: Page, site_url: str, tmp_path: Path
+) -> None:
+    noor = {
+        "format": "coursebook-answers",
+        "version": 1,
+        "client": "Noor A.",
+        "worksheets": {
+            "commitment": {
+                "version": 2,
+                "updated": "2025-04-03T09:00:00.000Z",
+                "values": {"how-many": "5", "confidence": 3, "first-actions": ["", ""]},
+            }
+        },
+    }
+    files = {"mira-answers.json": CLIENT_FILE, "noor.json": noor}
+    for name, data in files.items():
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+    summary = cli("answers", "summary", str(tmp_path), "--csv", "-f", str(ROOT / "mkdocs.yml"))
+    assert summary.exit_code == 0, summary.output
+    head, *rows = list(csv.reader(io.StringIO(summary.stdout)))
+    assert [r[0] for r in rows] == ["Mira K.", "Noor A."]
+
+    page.goto(site_url + "review/")
+    page.locator("#cb-review-file").set_input_files(
+        files=[
+            *(
+                {"name": n, "mimeType": "application/json", "buffer": json.dumps(d).encode()}
+                for n, d in files.items()
+            ),
+            {"name": "broken.json", "mimeType": "application/json", "buffer": b"{"},
+        ]
+    )
+    expect(page.locator("[data-review-status]")).to_have_text(
+        "2 answers files read. 1 file could not be used:"
+    )
+    expect(page.locator("[data-review-alert]")).to_have_text(
+        "broken.json: not readable as JSON text"
+    )
+    table = page.locator("[data-review-table] table")
+    expect(table.locator("caption")).to_have_text("Your clients")
+    expect(table.get_by_role("columnheader")).to_have_text(["Client", *head[2:-1], "Last change"])
+    for row in rows:  # the same counts as the command line's, one row per client
+        line = table.get_by_role("row").filter(has=page.get_by_role("button", name=row[0]))
+        cells = line.get_by_role("cell")
+        expect(cells).to_have_count(len(head) - 2)  # no file column; the name is a row header
+        for n, count in enumerate(row[2:-1]):
+            expect(cells.nth(n)).to_have_text(count.replace("/", " / "))
+        expect(cells.last).to_contain_text("2025")
+
+    # the first client is shown; a row's button shows that client, with the coach notes
+    out = page.locator("[data-review-output]")
+    expect(out.locator("h2")).to_have_text("Mira K.")
+    table.get_by_role("button", name="Noor A.").click()
+    expect(out.locator("h2")).to_have_text("Noor A.")
+    notes = out.locator("article", has=page.get_by_role("heading", name="Commitment")).locator(
+        "aside"
+    )
+    expect(notes.locator("h4")).to_have_text("Coach notes")
+    expect(notes).to_contain_text("A sentence with an action, a number and a date")

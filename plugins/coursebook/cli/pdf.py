@@ -67,8 +67,8 @@ class Client:
     "answers_paths",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="A client's exported answers file, or a folder of them. Repeat for several clients: "
-    "one workbook each, named after the client.",
+    help="A client's exported answers file, or a folder of them; more may follow (--answers "
+    "answers/*.json). Several clients: one workbook each, named after the client.",
 )
 @click.option(
     "--print",
@@ -85,6 +85,9 @@ class Client:
 )
 @FORCE_OPTION
 @CONFIG_OPTION
+@click.argument(
+    "more_answers", metavar="[FILES_OR_FOLDERS]...", nargs=-1, type=click.Path(path_type=Path)
+)
 def pdf(
     client: str | None,
     answers_paths: tuple[Path, ...],
@@ -92,16 +95,21 @@ def pdf(
     output: Path | None,
     force: bool,
     config_file: str | None,
+    more_answers: tuple[Path, ...],
 ) -> None:
     """Build personalised workbook PDFs: one client, or a whole cohort at once.
 
-    With --answers, each client's answers are already in the fillable fields (still
-    editable), so you can hand back a workbook with the client's work in it; with --print,
-    they are typeset on the lines. The name on the cover is --client, else the answers
-    file's client, else the file's name. A file that cannot be read is reported and the
-    others go on; the exit status is then 1. Existing PDFs are kept unless --force.
+    FILES_OR_FOLDERS: more answers files or folders, as for --answers (so `--answers
+    answers/*.json` works). With answers, each client's answers are already in the
+    fillable fields (still editable), so you can hand back a workbook with the client's
+    work in it; with --print, they are typeset on the lines. The name on the cover is
+    --client, else the answers file's client, else the file's name. A file that cannot be
+    read is reported and the others go on; the exit status is then 1. Existing PDFs are
+    kept unless --force.
     """
     started = time.perf_counter()
+    # `--answers a.json b.json` (a shell's *.json): click gives the option one value
+    answers_paths = (*answers_paths, *more_answers)
     course = load_course(config_file)
     try:  # before the long build: the plugin would stop on the same mistake
         load_branding(
@@ -154,9 +162,17 @@ def pdf(
         raise SystemExit(1)
 
 
+_LETTERS = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "\u0131": "i"}
+)  # fmt: skip
+"""Latin letters that Unicode does not decompose into a base letter and a mark."""
+
+
 def slug(name: str) -> str:
-    """A file-name-safe form of a name: 'José Núñez' -> 'jose-nunez'."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """A file-name-safe form of a name: 'José Núñez' -> 'jose-nunez', 'Søren' -> 'soren'."""
+    plain = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    ascii_name = plain.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "client"
 
 
@@ -307,8 +323,6 @@ def _one(index: int) -> tuple[int, bytes | str]:
 
 
 def _fill(client: Client) -> bytes:
-    from coursebook.pdf.fill import fill_workbook
-
     book = _JOB["book"]
     values: dict[str, str | bool] = {}
     stored = (client.answers or {}).get("worksheets") or {}
@@ -319,7 +333,7 @@ def _fill(client: Client) -> bytes:
     if client.name:
         values[CLIENT_FIELD] = client.name
         info[INFO_CLIENT] = client.name
-    result: bytes = fill_workbook(_JOB["template"], values, info)
+    result: bytes = _JOB["template"].fill(values, info)
     return result
 
 
@@ -332,9 +346,12 @@ def _make_all(
     started: float,
 ) -> int:
     """Make every client's workbook, writing each as it comes; returns how many were written."""
-    _JOB.update(
-        clients=list(clients), variant=variant, book=plugin.book, template=plugin.pdfs.get(variant)
-    )
+    template = None
+    if variant == "fillable":  # read once, here: the forked workers share what was read
+        from coursebook.pdf.fill import FillTemplate
+
+        template = FillTemplate(plugin.pdfs[variant])
+    _JOB.update(clients=list(clients), variant=variant, book=plugin.book, template=template)
     total, made = len(clients), 0
 
     def done(index: int, result: bytes | str) -> None:

@@ -63,10 +63,11 @@ def review_html(
     # an attribute, not a <script type="application/json">: Material's instant navigation
     # re-runs scripts in the content it swaps in, and JSON run as JavaScript fails
     data = json.dumps(review_structure(course, worksheets), ensure_ascii=False)
-    # coach notes are author Markdown, sanitised by `markdown`; review.js copies them in
+    # coach notes are author Markdown, sanitised by `markdown`; review.js copies them in.
+    # Material's search leaves them out of the index, whose snippets every learner sees
     render = markdown or (lambda text: str(escape(text)))
     notes = Markup("").join(
-        Markup('<template data-coach-notes="{}">{}</template>\n').format(
+        Markup('<template data-coach-notes="{}" data-search-exclude>{}</template>\n').format(
             ws.id, Markup(render(ws.coach_notes))
         )
         for ws in worksheets
