@@ -127,3 +127,27 @@ def test_a_worksheet_placed_twice_on_a_page_is_rendered_once() -> None:
     md = Markdown(extensions=[WorksheetBlockExtension({"w": worksheet}, render_form)])
     html = md.convert(page)  # the repeat left in: the block itself renders it empty
     assert len(rendered) == 1 and html.count("<form>") == 1
+
+
+def test_compiled_templates_are_kept_in_the_users_cache_only(tmp_path: Path) -> None:
+    """Compiled templates are code: they go to the user's cache folder (here redirected),
+    and a second process loads them from there instead of compiling again."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from coursebook.html.render import _environment\n"
+        "from coursebook.pdf.templating import environment\n"
+        "_environment().get_template('worksheet.html.j2')\n"
+        "environment().get_template('book.html.j2')\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    folder = tmp_path / "user-cache" / "coursebook" / "templates"
+    written = []
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+        assert run.returncode == 0, run.stderr
+        written.append({p.name: p.stat().st_mtime_ns for p in folder.glob("*.cache")})
+    assert len(written[0]) == 2  # the form and the book (templates it includes load when used)
+    assert written[1] == written[0]  # loaded, not compiled and written again

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from coursebook.answers.fields import list_slots, table_slots
+from coursebook.html.render import compiled_template_cache
 from coursebook.model import Column
 
 LINE_MM = 7.5
@@ -51,6 +52,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=compiled_template_cache(),
     )
     env.globals.update(
         list_slots=list_slots, table_slots=table_slots, column_runs=column_runs, line_mm=LINE_MM
