@@ -205,6 +205,13 @@ class BrowserResults:
         return median(self.restore[n])
 
 
+def course_config(page: Any) -> dict[str, Any]:
+    """The course data the page loaded (``course-<hash>.js`` sets ``window.coursebookCourse``)."""
+    page.wait_for_function("window.coursebookCourse")
+    config: dict[str, Any] = page.evaluate("window.coursebookCourse")
+    return config
+
+
 def measure_browser(
     work: Path, default_site: Path, counts: tuple[int, ...], runs: int
 ) -> BrowserResults:
@@ -222,9 +229,7 @@ def measure_browser(
                 page.add_init_script(LISTEN)
                 for n in counts:
                     page.goto(f"{url}wide-{n}/")
-                    namespace = json.loads(page.text_content("#coursebook-config") or "{}")[
-                        "namespace"
-                    ]
+                    namespace = course_config(page)["namespace"]
                     page.evaluate(
                         "([k, v]) => localStorage.setItem(k, v)",
                         [f"{namespace}:wide-{n}", stored(values[n], 1)],
@@ -241,7 +246,7 @@ def measure_browser(
                 context = browser.new_context()
                 page = context.new_page()
                 page.goto(f"{url}workbook/")
-                config = json.loads(page.text_content("#coursebook-config") or "{}")
+                config = course_config(page)
                 answers = course_answers(config["namespace"])
                 for _ in range(runs + 1):
                     page.reload()
