@@ -52,6 +52,7 @@ from coursebook.model import (
     repeated_references,
 )
 from coursebook.model.loader import load_worksheets
+from coursebook.model.snippets import escaping_snippets
 from coursebook.pdf.fetch import inside
 from coursebook.project import MAX_PAGE_BYTES, ProjectError, read_text
 
@@ -76,6 +77,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.page_urls: dict[str, str] = {}
         self.worksheets_dir = Path("worksheets")
         self.root = Path(".")
+        self.snippet_bases: list[Path] = []
         self.runtime_files: list[str] = []
         self.current_url = ""  # the page being converted, for links from `/// workbook`
         self.order: list[str] = []  # worksheet ids in reading order
@@ -108,6 +110,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             raise PluginError(str(exc)) from None
         self.used_on.clear()
         self.page_urls.clear()
+        self._confine_snippets(config)
         self.catalogue = self._catalogue(config)
         t = self.catalogue
         toc = config.mdx_configs.get("toc")
@@ -136,6 +139,39 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.namespace = self.config.storage_namespace or storage_namespace(config.site_name)
         self.coach.on_config(config, self.worksheets, self.namespace, t, hold, markdown)
         return config
+
+    def _confine_snippets(self, config: MkDocsConfig) -> None:
+        """``pymdownx.snippets`` pastes files into pages, so into the site and the PDFs: its
+        base paths must lie inside the course folder and stay restricted to themselves,
+        whatever a borrowed ``mkdocs.yml`` says (a file outside the course could be a key)."""
+        self.snippet_bases = []
+        if "pymdownx.snippets" not in config.markdown_extensions:
+            return
+        options = config.mdx_configs.setdefault("pymdownx.snippets", {})
+        where = f"{Path(config.config_file_path or 'mkdocs.yml').name}: pymdownx.snippets"
+        if options.get("restrict_base_path") is False:
+            raise PluginError(
+                f"{where}: restrict_base_path: false would let pages paste in any file of "
+                "this computer; remove it"
+            )
+        bases = options.get("base_path", ["."])
+        for base in [bases] if isinstance(bases, str) else bases:
+            # relative to the working directory, as pymdownx reads them; links followed
+            resolved = Path(str(base)).resolve()
+            if not resolved.is_relative_to(self.root.resolve()):
+                raise PluginError(
+                    f"{where}: base_path '{base}' is {resolved}, outside the course folder; "
+                    "snippets can only come from the course's own files (build from the "
+                    "course folder, and keep base_path inside it)"
+                )
+            self.snippet_bases.append(resolved)
+        appended = [*options.get("auto_append", []), *options.get("auto_prepend", [])]
+        lines = "".join(f'--8<-- "{name}"\n' for name in appended)
+        for escape in escaping_snippets(lines, self.snippet_bases, self.root):
+            raise PluginError(
+                f"{where}: auto_append '{escape.path}' leads to a file outside the course "
+                f"({escape.target}); copy the file into the course"
+            )
 
     def _catalogue(self, config: MkDocsConfig) -> Catalogue:
         """The course's messages: its ``theme.language`` and its ``messages:`` overrides."""
@@ -230,6 +266,16 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         errors = check_references(display, source, self.worksheets)
         if errors:
             raise PluginError("\n".join(str(e) for e in errors))
+        escapes = escaping_snippets(source, self.snippet_bases, self.root)
+        if escapes:
+            raise PluginError(
+                "\n".join(
+                    f"{display}:{e.line}: snippet '{e.path}' leads to a file outside the "
+                    "course; it would be pasted into the site and the PDFs (copy the file "
+                    "into the course instead)"
+                    for e in escapes
+                )
+            )
         repeated = repeated_references(find_references(source))
         for first, count in repeated:
             log.warning(
