@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from course import ROOT, copy_default_course
-from measure import Sample, machine, median, mkdocs_build, rmtree, run
+from measure import Sample, machine, mkdocs_build, rmtree, run, summary
 
 FIRST = ["Amara", "Björn", "Chidi", "Dolores", "Émile", "Farah", "Goran", "Hana", "Ínes", "Jun",
          "Kwame", "Léa", "Mateus", "Nadia", "Oğuz", "Priya", "Quentin", "Rosa", "Søren", "Tamsin"]  # fmt: skip
@@ -191,17 +191,7 @@ def measure_cohort(work: Path, runs: int, clients: int = 30, warm_up: bool = Tru
 
 def summarize_cohort(c: CohortRuns) -> dict[str, Any]:
     """Medians, ranges and the derived figures: clients/s, marginal cost, ratio to a cold build."""
-
-    def spread(samples: list[Sample]) -> dict[str, float]:
-        secs = [s.seconds for s in samples]
-        return {
-            "median": median(secs),
-            "min": min(secs),
-            "max": max(secs),
-            "cpu": median([s.cpu for s in samples]),
-        }
-
-    cold, one, many = spread(c.cold), spread(c.one), spread(c.many)
+    cold, one, many = summary(c.cold), summary(c.one), summary(c.many)
     n = c.clients
     return {
         "clients": n,

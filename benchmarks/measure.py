@@ -105,6 +105,17 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
+def summary(samples: Sequence[Sample]) -> dict[str, float]:
+    """Runs of one command: median, fastest and slowest wall-clock seconds, median CPU."""
+    secs = [s.seconds for s in samples]
+    return {
+        "median": median(secs),
+        "min": min(secs),
+        "max": max(secs),
+        "cpu": median([s.cpu for s in samples]),
+    }
+
+
 def spread(values: Sequence[float]) -> float:
     """Relative spread of the runs: (max - min) / median, to show how noisy a figure is."""
     mid = median(values)

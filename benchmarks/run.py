@@ -24,7 +24,7 @@ from browser import (
 from builds import BuildOverhead, build_default_site, build_overhead
 from cohort import measure_cohort, summarize_cohort
 from course import ROOT, plugin_available
-from measure import Sample, machine, median
+from measure import machine, median, summary
 from pdfbench import SizeResult, default_pdf_sizes, measure_size, pdf_pages
 from topdf import TO_PDF, default_venv, ensure_venv, venv_version
 
@@ -45,16 +45,6 @@ TARGETS = {
 }
 
 
-def _spread(samples: list[Sample]) -> dict[str, float]:
-    secs = [s.seconds for s in samples]
-    return {
-        "median": median(secs),
-        "min": min(secs),
-        "max": max(secs),
-        "cpu": median([s.cpu for s in samples]),
-    }
-
-
 def _stats(values: list[float]) -> dict[str, float]:
     return {"median": median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
@@ -67,7 +57,7 @@ def summarize_build(b: BuildOverhead, site: Path) -> dict[str, Any]:
         ("with them, cold (empty `.cache`)", b.cold),
         ("with them, warm (cache hit)", b.warm),
     ):
-        row = {"name": name, **_spread(samples)}
+        row = {"name": name, **summary(samples)}
         row["peak_mb"] = median([s.peak_bytes for s in samples]) / 1e6
         row["ratio"] = None if samples is b.without else b.ratio(samples)
         row["ratio_cpu"] = None if samples is b.without else b.ratio_cpu(samples)
