@@ -102,3 +102,20 @@ def test_paths_pymdownx_refuses_itself_are_not_escapes(tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
     page = f'--8<-- "../secret.txt"\n--8<-- "{tmp_path / "secret.txt"}"\n'
     assert escaping_snippets(page, [course], course) == []
+
+
+def test_hostile_markers_end_quickly_without_an_error(tmp_path: Path) -> None:
+    """A path longer than any file name, a loop of links, a long run of ranges."""
+    import time
+
+    (tmp_path / "a.md").symlink_to(tmp_path / "b.md")
+    (tmp_path / "b.md").symlink_to(tmp_path / "a.md")
+    page = (
+        f'--8<-- "{"x" * 5000}"\n--8<-- "a.md"\n--8<-- "x{",1:1" * 50_000}"\n'
+        + '--8<-- "a"'
+        + '"a' * 20_000
+        + "\n"
+    )
+    started = time.process_time()
+    assert escaping_snippets(page, [tmp_path], tmp_path) == []
+    assert time.process_time() - started < 5

@@ -15,10 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-_MARKER = re.compile(
-    r"""^[ \t]*(?P<escape>;*)(?:-+8<-+[ \t]+(?P<quote>["'])(?P<path>.+?)(?P=quote)|(?P<block>-+8<-+))[ \t]*\r?$"""
-)
+from pymdownx.snippets import SnippetPreprocessor
+
+_MARKER = SnippetPreprocessor.RE_ALL_SNIPPETS
+"""pymdownx's own pattern of a marker line, so both read the same markers."""
+
 _RANGE = re.compile(r"(?i)(?:(?::-?[0-9]*){1,2}(?:,[-0-9:]*)*|:[a-z][-_0-9a-z]*)$")
+_LONGEST_PATH = 4096
+"""Longer paths name no file (the system's limit), and are not looked at."""
 MAX_DEPTH = 8
 """Snippets within snippets followed this deep (pymdownx stops sooner on a loop)."""
 MAX_BYTES = 2_000_000
@@ -43,12 +47,13 @@ def snippet_paths(markdown: str) -> list[tuple[int, str]]:
         marker = _MARKER.match(text)
         if marker and marker.group("escape"):
             continue
-        if marker and marker.group("block"):
+        if marker and marker.group("block_marker"):
             in_block = not in_block
             continue
-        path = marker.group("path") if marker else (text.strip() if in_block else "")
+        path = marker.group("snippet")[1:-1] if marker else (text if in_block else "")
+        path = path.strip()
         if path and not path.startswith(";"):
-            path = _RANGE.sub("", path)
+            path = _RANGE.sub("", path) if len(path) <= _LONGEST_PATH else ""
             if path and not path.startswith(("http://", "https://")):
                 found.append((number, path))
     return found
@@ -67,9 +72,14 @@ def escaping_snippets(
             candidate = base / path
             # pymdownx's own check (restrict_base_path, which must stay on): the path as
             # written, links not followed, must be under the base, else it is not read
-            if not Path(os.path.abspath(candidate)).is_relative_to(base) or not candidate.exists():
+            if not Path(os.path.abspath(candidate)).is_relative_to(base):
                 continue
-            target = candidate.resolve()
+            if not os.path.exists(candidate):  # as pymdownx asks: False on any error
+                continue
+            try:
+                target = candidate.resolve(strict=True)
+            except (OSError, RuntimeError):  # a loop of links: pymdownx cannot read it either
+                continue
             if not target.is_relative_to(course):
                 escapes.append(Escape(line, path, target))
             elif depth < MAX_DEPTH and target.is_file() and target.stat().st_size <= MAX_BYTES:

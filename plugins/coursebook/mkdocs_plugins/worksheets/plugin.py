@@ -167,10 +167,11 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             self.snippet_bases.append(resolved)
         appended = [*options.get("auto_append", []), *options.get("auto_prepend", [])]
         lines = "".join(f'--8<-- "{name}"\n' for name in appended)
-        for escape in escaping_snippets(lines, self.snippet_bases, self.root):
+        escapes = escaping_snippets(lines, self.snippet_bases, self.root)
+        if escapes:
             raise PluginError(
-                f"{where}: auto_append '{escape.path}' leads to a file outside the course "
-                f"({escape.target}); copy the file into the course"
+                f"{where}: auto_append '{escapes[0].path}' leads to a file outside the course "
+                f"({escapes[0].target}); copy the file into the course"
             )
 
     def _catalogue(self, config: MkDocsConfig) -> Catalogue:
