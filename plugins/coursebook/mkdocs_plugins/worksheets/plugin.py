@@ -149,15 +149,22 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             return
         options = config.mdx_configs.setdefault("pymdownx.snippets", {})
         where = f"{Path(config.config_file_path or 'mkdocs.yml').name}: pymdownx.snippets"
+
+        def paths(key: str, default: list[str]) -> list[str]:
+            value = options.get(key, default)
+            value = [value] if isinstance(value, str) else value
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise PluginError(f"{where}: {key} must be a path or a list of paths")
+            return value
+
         if options.get("restrict_base_path") is False:
             raise PluginError(
                 f"{where}: restrict_base_path: false would let pages paste in any file of "
                 "this computer; remove it"
             )
-        bases = options.get("base_path", ["."])
-        for base in [bases] if isinstance(bases, str) else bases:
+        for base in paths("base_path", ["."]):
             # relative to the working directory, as pymdownx reads them; links followed
-            resolved = Path(str(base)).resolve()
+            resolved = Path(base).resolve()
             if not resolved.is_relative_to(self.root.resolve()):
                 raise PluginError(
                     f"{where}: base_path '{base}' is {resolved}, outside the course folder; "
@@ -165,7 +172,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
                     "course folder, and keep base_path inside it)"
                 )
             self.snippet_bases.append(resolved)
-        appended = [*options.get("auto_append", []), *options.get("auto_prepend", [])]
+        appended = [*paths("auto_append", []), *paths("auto_prepend", [])]
         lines = "".join(f'--8<-- "{name}"\n' for name in appended)
         escapes = escaping_snippets(lines, self.snippet_bases, self.root)
         if escapes:
