@@ -307,3 +307,13 @@ def test_validate_reports_what_the_build_would_stop_on(tmp_path: Path) -> None:
     sheet = root / "worksheets" / "plan.yml"
     sheet.write_text(PLAN.replace("title: Plan", 'title: "P\\ud800lan"'), encoding="utf-8")
     refused(run_cli("validate", "-f", root / "mkdocs.yml"), "plan.yml", ":2")
+
+
+def test_an_extension_option_of_the_wrong_type_is_one_short_line(tmp_path: Path) -> None:
+    """MkDocs puts the extension's traceback into its message; validate keeps what it says."""
+    root = course(tmp_path)
+    config = root / "mkdocs.yml"
+    extension = "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: 5\n"
+    config.write_text(config.read_text(encoding="utf-8") + extension, encoding="utf-8")
+    line = refused(run_cli("validate", "-f", config), "pymdownx.snippets", "TypeError")
+    assert 'File "' not in line and len(line) < 300, line

@@ -139,8 +139,11 @@ def collect_log() -> Iterator[list[tuple[int, str]]]:
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            text = " ".join(record.getMessage().split())
-            messages.append((record.levelno, text))
+            lines = record.getMessage().splitlines()
+            if any(line.lstrip().startswith('File "') for line in lines):
+                # the engine put a traceback in its message: its first and last lines say it
+                lines = [lines[0], lines[-1]]
+            messages.append((record.levelno, " ".join(" ".join(lines).split())))
 
     handler = Collect(logging.WARNING)
     loggers = [logging.getLogger(name) for name in ("mkdocs", "properdocs")]
