@@ -61,14 +61,19 @@ def copy_project(source: Path, target: Path) -> Path:
 
 
 def build_verbose(
-    config: Path, site: Path, *, strict: bool = True, extra: tuple[str, ...] = ()
+    config: Path,
+    site: Path,
+    *,
+    strict: bool = True,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Build:
     """A real ``mkdocs build`` with info messages in the log (the plugin reports its stages there)."""
     args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site), *extra]
     if strict:
         args.append("--strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    run = subprocess.run(args, capture_output=True, text=True, env=env, cwd=config.parent)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    run = subprocess.run(args, capture_output=True, text=True, env=environment, cwd=config.parent)
     return Build(site, run.returncode, run.stdout + run.stderr)
 
 
@@ -80,11 +85,10 @@ def set_workbook_options(config: Path, **options: Any) -> None:
     config.write_text(text.replace("  - workbook\n", entry), encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def pdfsite(tmp_path_factory: pytest.TempPathFactory) -> Course:
-    """The PDF fixture site (image, table, admonition, tabs, links, every field type), built once."""
-    project = copy_project(PDFSITE, tmp_path_factory.mktemp("pdfsite") / "project")
-    build = build_verbose(project / "mkdocs.yml", project.parent / "site")
+def built_pdfsite(root: Path, env: dict[str, str] | None = None) -> Course:
+    """The PDF fixture site copied under ``root`` and built strict."""
+    project = copy_project(PDFSITE, root / "project")
+    build = build_verbose(project / "mkdocs.yml", project.parent / "site", env=env)
     assert build.returncode == 0, build.log
     assert build.warnings == [], build.log
     return Course(
@@ -94,6 +98,28 @@ def pdfsite(tmp_path_factory: pytest.TempPathFactory) -> Course:
         load_worksheets(project / "worksheets", project),
         chapter_titles(project / "mkdocs.yml"),
     )
+
+
+@pytest.fixture(scope="session")
+def pdfsite_whole(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """The PDF fixture site (image, table, admonition, tabs, links, every field type), built
+    once, each PDF laid out as one document."""
+    return built_pdfsite(tmp_path_factory.mktemp("pdfsite"))
+
+
+@pytest.fixture(scope="session")
+def pdfsite_in_parts(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """The same site with each chapter laid out as a part of its own and the parts joined
+    (``pdf/parts.py``; a long book is laid out so)."""
+    env = {"COURSEBOOK_PDF_PART_CHARS": "1"}
+    return built_pdfsite(tmp_path_factory.mktemp("pdfsite-parts"), env)
+
+
+@pytest.fixture(scope="session", params=["pdfsite_whole", "pdfsite_in_parts"])
+def pdfsite(request: pytest.FixtureRequest) -> Course:
+    """The PDF fixture site, laid out whole and in parts: every check holds for both."""
+    built: Course = request.getfixturevalue(request.param)
+    return built
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +134,7 @@ def course(default_site: Path) -> Course:
     )
 
 
-@pytest.fixture(params=["pdfsite", "course"])
+@pytest.fixture(params=["pdfsite_whole", "pdfsite_in_parts", "course"])
 def any_course(request: pytest.FixtureRequest) -> Course:
     """Each built course in turn: the fixture site and the default course."""
     built: Course = request.getfixturevalue(request.param)

@@ -43,7 +43,8 @@ def test_every_page_links_both_pdfs(any_course: Course) -> None:
         }
 
 
-def test_warm_rebuild_reuses_the_cached_pdfs(pdfsite: Course, tmp_path: Path) -> None:
+def test_warm_rebuild_reuses_the_cached_pdfs(pdfsite_whole: Course, tmp_path: Path) -> None:
+    pdfsite = pdfsite_whole
     assert "building the fillable and print PDF" in pdfsite.log
     cache = pdfsite.project / ".cache" / "plugin" / "workbook"
     before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}

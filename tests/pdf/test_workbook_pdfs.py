@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from coursebook.pdf.extract import extract_answers
 from coursebook.project import Project
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import Destination
+from pypdf.generic import Destination, StreamObject
 
 from tests.pdf.conftest import Course
 
@@ -321,13 +323,14 @@ def test_worksheet_field_is_never_split_across_pages(pdfsite: Course) -> None:
 
 
 def test_variants_laid_out_side_by_side_are_the_ones_laid_out_in_turn(
-    pdfsite: Course, tmp_path: Path
+    pdfsite_whole: Course, tmp_path: Path
 ) -> None:
     """The fixture site's PDFs (laid out in two processes when the machine allows) against
     the same site built with one process: the same bytes, apart from the dates and the
     file identifiers."""
     import re
 
+    pdfsite = pdfsite_whole
     if (os.cpu_count() or 1) > 1:
         assert "laying out 2 PDFs in 2 processes" in pdfsite.log
     # built in the same folder (image names in a PDF come from their addresses), laid out
@@ -343,3 +346,113 @@ def test_variants_laid_out_side_by_side_are_the_ones_laid_out_in_turn(
         side_by_side = varying.sub(b"", (pdfsite.site / name).read_bytes())
         in_turn = varying.sub(b"", (tmp_path / "site" / name).read_bytes())
         assert side_by_side == in_turn, name
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text as poppler lays it out (footers and contents numbers included).
+    Ligatures are spelt out: a font subset maps its "fi" glyph to the text it first drew,
+    "ﬁ" or "fi", and the parts have their own subsets."""
+    run = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+    return unicodedata.normalize("NFKC", run.stdout.decode("utf-8")).split("\f")
+
+
+def bookmarks(reader: PdfReader, items: list[Any] | None = None) -> list[Any]:
+    found: list[Any] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found.append(bookmarks(reader, item))
+        else:
+            found.append((item.title, reader.get_destination_page_number(item)))
+    return found
+
+
+def annotations(reader: PdfReader) -> list[tuple[int, str, str, str]]:
+    """Every link and field widget: page, kind, target or name, and the structure element
+    it belongs to."""
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parents = dict(zip(tree[::2], tree[1::2], strict=True))
+    found = []
+    for number, page in enumerate(reader.pages):
+        marked = parents[page["/StructParents"]]  # each page's marked content has its elements
+        assert all(element.get_object()["/Type"] == "/StructElem" for element in marked)
+        for reference in page.get("/Annots") or []:
+            annotation = reference.get_object()
+            if "/A" in annotation:
+                target = annotation["/A"]["/URI"]
+            elif "/Parent" in annotation:
+                target = annotation["/Parent"].get_object()["/T"]  # a radio button's group
+            else:
+                target = annotation.get("/Dest") or annotation.get("/T")
+            element = parents[annotation["/StructParent"]].get_object()
+            kind = str(annotation["/Subtype"])
+            found.append((number, kind, str(target), str(element["/S"])))
+    return sorted(found)
+
+
+def objects(reader: PdfReader) -> list[Any]:
+    """Every object in use in the file."""
+    numbers = set(reader.xref_objStm) | {n for table in reader.xref.values() for n in table}
+    return [reader.get_object(number) for number in sorted(numbers)]
+
+
+def structure(reader: PdfReader) -> list[str]:
+    """The tag tree in reading order, as element types."""
+    kinds: list[str] = []
+
+    def walk(element: Any) -> None:
+        element = element.get_object()
+        if isinstance(element, dict) and element.get("/Type") == "/StructElem":
+            kinds.append(str(element["/S"]))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids]:
+                if kid is not None:
+                    walk(kid)
+
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    for element in root["/K"]:
+        walk(element)
+    return kinds
+
+
+@pytest.mark.parametrize("name", ["workbook.pdf", "workbook-print.pdf"])
+def test_a_book_laid_out_in_parts_is_the_book_laid_out_whole(
+    pdfsite_whole: Course, pdfsite_in_parts: Course, name: str
+) -> None:
+    """Each chapter laid out on its own and the parts joined: the same pages with the same
+    words, page numbers and contents numbers; the same bookmarks, destinations, links,
+    fields and tag tree; a file poppler reads without a complaint."""
+    chapters = len(pdfsite_whole.chapters)
+    assert f"pages in {chapters + 1} parts" in pdfsite_in_parts.log
+    whole, parts = pdfsite_whole.site / name, pdfsite_in_parts.site / name
+    assert page_texts(parts) == page_texts(whole)
+    joined, single = PdfReader(parts, strict=True), PdfReader(whole, strict=True)
+    assert bookmarks(joined) == bookmarks(single)
+    assert {
+        name: joined.get_destination_page_number(dest)
+        for name, dest in joined.named_destinations.items()
+    } == {
+        name: single.get_destination_page_number(dest)
+        for name, dest in single.named_destinations.items()
+    }
+    assert annotations(joined) == annotations(single)
+    assert structure(joined) == structure(single)
+    assert {k: v.get("/V") for k, v in (joined.get_fields() or {}).items()} == {
+        k: v.get("/V") for k, v in (single.get_fields() or {}).items()
+    }
+    assert joined.metadata == single.metadata
+    assert joined.trailer["/Root"]["/Lang"] == single.trailer["/Root"]["/Lang"]
+    # each part embeds its own font subsets, but what parts share (images, the form's
+    # font embedded whole) is written once
+    shared = [
+        hashlib.sha256(repr(sorted(stream.items())).encode() + stream.get_data()).hexdigest()
+        for stream in objects(joined)
+        if isinstance(stream, StreamObject)
+        and (stream.get("/Subtype") == "/Image" or "/Length1" in stream)
+    ]
+    assert len(shared) == len(set(shared))
+    assert len(shared) > 2  # images, and the fonts
+    render = subprocess.run(
+        ["pdftoppm", "-r", "20", "-png", str(parts), str(pdfsite_in_parts.project / "page")],
+        capture_output=True,
+    )
+    assert render.returncode == 0 and render.stderr == b"", render.stderr

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -29,9 +30,25 @@ from coursebook.answers.fields import (
 )
 from coursebook.html import safe_markdown
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
-from coursebook.pdf.chapters import prepare_chapters
+from coursebook.pdf.chapters import PreparedChapter, prepare_chapters
 from coursebook.pdf.fetch import course_fetcher
 from coursebook.pdf.forms import FormFinisher
+from coursebook.pdf.parts import (
+    FIRST_PAGE,
+    PAGE_SLOT,
+    PART_CSS,
+    RESERVED,
+    CannotJoin,
+    PartFinisher,
+    PartPdf,
+    Parts,
+    contents_targets,
+    group_chapters,
+    join,
+    last_object,
+    link_across,
+    numbered_front,
+)
 from coursebook.pdf.templating import LINE_MM, display_url, environment
 from coursebook.pdf.worksheets import render_pdf_worksheet
 
@@ -132,17 +149,30 @@ def _weasyprint_messages(warn: Report | None) -> Iterator[None]:
 
 def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
     """The whole workbook as one HTML document (what WeasyPrint lays out)."""
+    render, chapters = _book_template(book, variant, warn)
+    return render(chapters)
+
+
+RenderBook = Callable[..., str]
+"""``render(sections, front=True, extra_css="", page_slot="")``: the book's HTML with these
+chapter sections, with or without the cover and contents."""
+
+
+def _book_template(
+    book: Book, variant: Variant, warn: Report | None
+) -> tuple[RenderBook, list[PreparedChapter]]:
+    """The prepared chapters, and the book template bound to everything but its sections."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown workbook variant '{variant}' (expected one of {VARIANTS})")
     markdown = book.markdown or safe_markdown()
 
-    def render(worksheet_id: str) -> str | None:
+    def render_worksheet(worksheet_id: str) -> str | None:
         worksheet = book.worksheets.get(worksheet_id)
         if worksheet is None:
             return None
         return render_pdf_worksheet(worksheet, variant, book.values(worksheet_id), markdown, book.t)
 
-    chapters = prepare_chapters(book, render, warn)
+    chapters = prepare_chapters(book, render_worksheet, warn)
     logo = None
     if book.logo is not None:
         if book.logo.is_file():
@@ -151,19 +181,31 @@ def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
             warn(f"logo '{book.logo}' not found; the cover has none")
     for chapter in chapters:
         chapter.html = Markup(chapter.html)
-    return (
-        environment()
-        .get_template("book.html.j2")
-        .render(
+    template = environment().get_template("book.html.j2")
+    css = _prelude(book) + _stylesheet() + _mirrored(book)
+
+    def render(
+        chapters_shown: Sequence[PreparedChapter] | None = None,
+        *,
+        sections: Sequence[PreparedChapter] | None = None,
+        front: bool = True,
+        extra_css: str = "",
+        page_slot: str = "",
+    ) -> str:
+        return template.render(
             book=book,
             variant=variant,
             chapters=chapters,
+            sections=sections if sections is not None else (chapters_shown or ()),
+            front=front,
+            page_slot=Markup(page_slot),
             logo=logo,
-            css=Markup(_prelude(book) + _stylesheet() + _mirrored(book)),
+            css=Markup(css + extra_css),
             version=__version__,
             t=book.t,
         )
-    )
+
+    return render, chapters
 
 
 @dataclass(frozen=True)
@@ -179,6 +221,13 @@ class Job:
     folders: tuple[Path, ...] = ()
     """The only places WeasyPrint may read files from (``CourseFetcher``)."""
     remote: bool = False
+    parts: Parts | None = None
+    """A long book also as a front and parts, laid out one at a time (``pdf/parts.py``)."""
+
+    @property
+    def size(self) -> int:
+        """Characters of the largest document laid out at once."""
+        return self.parts.size if self.parts else len(self.html)
 
 
 @dataclass
@@ -200,8 +249,32 @@ def prepare_job(book: Book, variant: Variant, warn: Report | None = None) -> Job
             states.update(checkbox_states(worksheet))
     base = book.asset_dirs[0].resolve().as_uri() + "/" if book.asset_dirs else None
     folders = (*book.asset_dirs, *([book.logo] if book.logo else []))
-    html = book_html(book, variant, warn)
-    return Job(variant, html, base, values, states, pdf_info(book), folders, book.remote_assets)
+    render, chapters = _book_template(book, variant, warn)
+    html = render(chapters)
+    parts = None
+    budget = part_budget()
+    if len(html) > budget and len(chapters) > 1:
+        groups = group_chapters([len(chapter.html) for chapter in chapters], budget)
+        documents = [render(chapters, extra_css=PART_CSS, page_slot=PAGE_SLOT, sections=[])]
+        documents += [
+            render([chapters[i] for i in group], front=False, extra_css=PART_CSS)
+            for group in groups
+        ]
+        documents = link_across(documents)
+        parts = Parts(documents[0], tuple(documents[1:]))
+    info = pdf_info(book)
+    return Job(variant, html, base, values, states, info, folders, book.remote_assets, parts)
+
+
+PART_HTML_CHARS = 600_000
+"""A book whose HTML is longer is laid out in parts of about this size: WeasyPrint's memory
+grows with what it lays out at once, by about 300 bytes per character of HTML."""
+
+
+def part_budget() -> int:
+    """``PART_HTML_CHARS``, or ``COURSEBOOK_PDF_PART_CHARS`` from the environment."""
+    setting = os.environ.get("COURSEBOOK_PDF_PART_CHARS", "")
+    return max(1, int(setting)) if setting.isdigit() else PART_HTML_CHARS
 
 
 def pdf_info(book: Book) -> dict[str, str]:
@@ -238,34 +311,92 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def run_job(job: Job) -> Result:
-    """Lay out and write one PDF (the slow part)."""
+    """Lay out and write one PDF (the slow part), whole or in parts."""
     import weasyprint  # imported here: it takes a while, and sites without PDFs never need it
 
     result = Result(b"")
     started = time.perf_counter()
     refused: list[str] = []
     fetcher = course_fetcher(job.folders, job.remote, refused)
+
+    def lay_out(html: str) -> weasyprint.Document:
+        return weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render()
+
+    # both are tagged (headings, lists, tables, and the fields as /Form, for screen
+    # readers); the print one also declares PDF/UA-1
+    options: dict[str, object] = {"pdf_tags": True}
+    if job.variant == "print":
+        options["pdf_variant"] = "pdf/ua-1"
+    fields = 0
     with _weasyprint_messages(result.warnings.append), _fewer_collections():
-        document = weasyprint.HTML(
-            string=job.html, base_url=job.base_url, url_fetcher=fetcher
-        ).render()
-        result.log.append(f"{job.variant}: laid out {len(document.pages)} pages")
-        finisher = FormFinisher(job.values, job.states, job.info)
-        # both are tagged (headings, lists, tables, and the fields as /Form, for screen
-        # readers); the print one also declares PDF/UA-1
-        options: dict[str, object] = {"pdf_tags": True}
-        if job.variant == "print":
-            options["pdf_variant"] = "pdf/ua-1"
-        pdf = document.write_pdf(finisher=finisher, **options)
+        pdf = None
+        if job.parts is not None:
+            try:
+                pdf, pages, fields = _in_parts(job, job.parts, lay_out, options)
+                result.log.append(
+                    f"{job.variant}: laid out {pages} pages in {len(job.parts.parts) + 1} parts"
+                )
+            except CannotJoin as exc:
+                result.log.append(f"{job.variant}: laying out whole ({exc})")
+        if pdf is None:
+            document = lay_out(job.html)
+            result.log.append(f"{job.variant}: laid out {len(document.pages)} pages")
+            finisher = FormFinisher(job.values, job.states, job.info)
+            pdf = document.write_pdf(finisher=finisher, **options)
+            fields = finisher.fields
     assert isinstance(pdf, bytes)
     result.pdf = pdf
     result.warnings += [f"refused to read {what}" for what in dict.fromkeys(refused)]
-    fields = f", {finisher.fields} form fields" if job.variant == "fillable" else ""
+    count = f", {fields} form fields" if job.variant == "fillable" else ""
     result.log.append(
-        f"{job.variant}: wrote {len(pdf) / 1e6:.2f} MB{fields} "
+        f"{job.variant}: wrote {len(pdf) / 1e6:.2f} MB{count} "
         f"in {time.perf_counter() - started:.1f} s"
     )
     return result
+
+
+def _in_parts(
+    job: Job, parts: Parts, lay_out: Callable[[str], Any], options: dict[str, object]
+) -> tuple[bytes, int, int]:
+    """The book laid out one part at a time and joined: (PDF, pages, form fields).
+
+    The front is laid out first to learn its length, then each part numbered after it,
+    then the front again with the contents' page numbers; should that change the front's
+    length, the parts are laid out once more with the new numbering."""
+    wanted = contents_targets(parts.front)
+    front_pages = len(lay_out(parts.front.replace(FIRST_PAGE, "1")).pages)
+    gc.collect()
+    for _attempt in range(2):
+        laid: list[PartPdf] = []
+        streams: dict[str, int] = {}
+        base, keys, page, fields = RESERVED, 0, front_pages + 1, 0
+        anchors: dict[str, int] = {}
+        for html in (*parts.parts, None):
+            if html is None:  # the front, last, now that its page numbers are known
+                document = lay_out(numbered_front(parts.front, anchors).replace(FIRST_PAGE, "1"))
+                if len(document.pages) != front_pages:
+                    front_pages = len(document.pages)
+                    break
+            else:
+                document = lay_out(html.replace(FIRST_PAGE, str(page)))
+            forms = FormFinisher(job.values, job.states, job.info)
+            finisher = PartFinisher(forms, base, keys, streams, wanted)
+            data = document.write_pdf(finisher=finisher, **options)
+            assert isinstance(data, bytes)
+            part = finisher.part
+            part.data = data
+            base, keys, streams = last_object(data), keys + part.keys, part.streams
+            fields += forms.fields
+            for name, index in part.anchors.items():
+                anchors.setdefault(name, page + index)
+            if html is not None:
+                page += len(document.pages)
+            laid.append(part)
+            del document, finisher, part
+            gc.collect()  # the part's boxes, before the next part is laid out
+        else:
+            return join([laid[-1], *laid[:-1]]), page - 1, fields
+    raise CannotJoin("the contents kept changing length")
 
 
 def build_pdf(
@@ -340,7 +471,7 @@ def concurrent_layouts(jobs: Sequence[Job]) -> int:
         return 1
     if threading.active_count() > 1:  # forking a process with threads (`serve`) can hang
         return 1
-    need = sum(len(job.html) for job in sorted(jobs, key=lambda j: -len(j.html))[:wanted])
+    need = sum(job.size for job in sorted(jobs, key=lambda j: -j.size)[:wanted])
     available = _available_memory()
     if available is None or need * LAYOUT_BYTES_PER_HTML_BYTE > available // 2:
         return 1
