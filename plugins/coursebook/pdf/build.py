@@ -30,7 +30,7 @@ from coursebook.answers.fields import (
 )
 from coursebook.html import safe_markdown
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
-from coursebook.pdf.chapters import PreparedChapter, prepare_chapters
+from coursebook.pdf.chapters import PreparedChapter, prepare_variants
 from coursebook.pdf.fetch import course_fetcher
 from coursebook.pdf.forms import FormFinisher
 from coursebook.pdf.parts import (
@@ -149,30 +149,34 @@ def _weasyprint_messages(warn: Report | None) -> Iterator[None]:
 
 def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
     """The whole workbook as one HTML document (what WeasyPrint lays out)."""
-    render, chapters = _book_template(book, variant, warn)
-    return render(chapters)
+    chapters = prepare_variants(book, {variant: _worksheets(book, variant)}, warn)[variant]
+    return _book_template(book, variant, chapters, warn)()
 
 
-RenderBook = Callable[..., str]
-"""``render(sections, front=True, extra_css="", page_slot="")``: the book's HTML with these
-chapter sections, with or without the cover and contents."""
-
-
-def _book_template(
-    book: Book, variant: Variant, warn: Report | None
-) -> tuple[RenderBook, list[PreparedChapter]]:
-    """The prepared chapters, and the book template bound to everything but its sections."""
+def _worksheets(book: Book, variant: Variant) -> Callable[[str], str | None]:
+    """A worksheet's HTML in this variant, by id (None if the book has no such worksheet)."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown workbook variant '{variant}' (expected one of {VARIANTS})")
     markdown = book.markdown or safe_markdown()
 
-    def render_worksheet(worksheet_id: str) -> str | None:
+    def render(worksheet_id: str) -> str | None:
         worksheet = book.worksheets.get(worksheet_id)
         if worksheet is None:
             return None
         return render_pdf_worksheet(worksheet, variant, book.values(worksheet_id), markdown, book.t)
 
-    chapters = prepare_chapters(book, render_worksheet, warn)
+    return render
+
+
+RenderBook = Callable[..., str]
+"""``render(sections=None, front=True, extra_css="", page_slot="")``: the book's HTML with
+these chapter sections (all by default), with or without the cover and contents."""
+
+
+def _book_template(
+    book: Book, variant: Variant, chapters: list[PreparedChapter], warn: Report | None
+) -> RenderBook:
+    """The book template bound to everything but which sections it shows."""
     logo = None
     if book.logo is not None:
         if book.logo.is_file():
@@ -185,9 +189,8 @@ def _book_template(
     css = _prelude(book) + _stylesheet() + _mirrored(book)
 
     def render(
-        chapters_shown: Sequence[PreparedChapter] | None = None,
-        *,
         sections: Sequence[PreparedChapter] | None = None,
+        *,
         front: bool = True,
         extra_css: str = "",
         page_slot: str = "",
@@ -196,7 +199,7 @@ def _book_template(
             book=book,
             variant=variant,
             chapters=chapters,
-            sections=sections if sections is not None else (chapters_shown or ()),
+            sections=chapters if sections is None else sections,
             front=front,
             page_slot=Markup(page_slot),
             logo=logo,
@@ -205,7 +208,7 @@ def _book_template(
             t=book.t,
         )
 
-    return render, chapters
+    return render
 
 
 @dataclass(frozen=True)
@@ -239,8 +242,14 @@ class Result:
     warnings: list[str] = field(default_factory=list)
 
 
-def prepare_job(book: Book, variant: Variant, warn: Report | None = None) -> Job:
-    """Everything one variant needs, with the chapters prepared and the worksheets rendered."""
+def prepare_job(
+    book: Book,
+    variant: Variant,
+    warn: Report | None = None,
+    chapters: list[PreparedChapter] | None = None,
+) -> Job:
+    """Everything one variant needs, with the chapters prepared (unless given) and the
+    worksheets rendered."""
     values: dict[str, str | bool] = {}
     states: dict[str, str] = {}
     if variant == "fillable":
@@ -249,13 +258,15 @@ def prepare_job(book: Book, variant: Variant, warn: Report | None = None) -> Job
             states.update(checkbox_states(worksheet))
     base = book.asset_dirs[0].resolve().as_uri() + "/" if book.asset_dirs else None
     folders = (*book.asset_dirs, *([book.logo] if book.logo else []))
-    render, chapters = _book_template(book, variant, warn)
-    html = render(chapters)
+    if chapters is None:
+        chapters = prepare_variants(book, {variant: _worksheets(book, variant)}, warn)[variant]
+    render = _book_template(book, variant, chapters, warn)
+    html = render()
     parts = None
     budget = part_budget()
     if len(html) > budget and len(chapters) > 1:
         groups = group_chapters([len(chapter.html) for chapter in chapters], budget)
-        documents = [render(chapters, extra_css=PART_CSS, page_slot=PAGE_SLOT, sections=[])]
+        documents = [render([], extra_css=PART_CSS, page_slot=PAGE_SLOT)]
         documents += [
             render([chapters[i] for i in group], front=False, extra_css=PART_CSS)
             for group in groups
@@ -430,9 +441,11 @@ def build_pdfs(
     processes, one per variant and core, when ``concurrent_layouts`` allows it, else one
     after the other. Either way the PDFs are the same.
     """
+    renders = {variant: _worksheets(book, variant) for variant in variants}
+    prepared = prepare_variants(book, renders, warn)
     jobs: list[Job] = []
     for variant in variants:
-        jobs.append(prepare_job(book, variant, warn))
+        jobs.append(prepare_job(book, variant, warn, prepared[variant]))
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
     workers = concurrent_layouts(jobs)

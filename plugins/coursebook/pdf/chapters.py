@@ -12,12 +12,14 @@ the tree WeasyPrint would have built.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from coursebook.pdf.book import Book, Chapter
@@ -482,20 +484,56 @@ def prepare_chapters(
     render: RenderWorksheet,
     problems: Callable[[str], None] | None = None,
 ) -> list[PreparedChapter]:
-    """The book's chapters ready for the template.
+    """The book's chapters ready for the template, with worksheets from ``render``.
 
     ``problems`` receives one line per thing the author should fix (a missing image, a
     worksheet the book does not know), each naming the page.
     """
-    parsed: list[_Parsed] = []
-    for number, chapter in enumerate(book.chapters, start=1):
-        anchor = f"c{number}"
+    return prepare_variants(book, {"": render}, problems)[""]
+
+
+Key = TypeVar("Key", bound=str)
+
+
+def prepare_variants(
+    book: Book,
+    renders: Mapping[Key, RenderWorksheet],
+    problems: Callable[[str], None] | None = None,
+) -> dict[Key, list[PreparedChapter]]:
+    """The chapters ready for the template once per variant (key of ``renders``, which
+    renders its worksheets). What variants share, parsing each page and taking out what is
+    web-only, is done once; each variant then works on its own copy. A problem met by
+    several variants is reported once."""
+    shared: list[ET.Element] = []
+    for chapter in book.chapters:
         body = parse_fragment(chapter.html)
-        found: list[str] = []
         _remove_web_only(body)
         _open_details(body, book.t("pdf.details"))
         _expand_tabs(body)
         _static_controls(body)
+        shared.append(body)
+    found_problems: dict[str, None] = {}
+    prepared: dict[Key, list[PreparedChapter]] = {}
+    for index, (name, render) in enumerate(renders.items()):
+        last = index == len(renders) - 1
+        bodies = shared if last else [copy.deepcopy(body) for body in shared]
+        prepared[name] = _one_variant(book, bodies, render, found_problems)
+    if problems:
+        for problem in found_problems:
+            problems(problem)
+    return prepared
+
+
+def _one_variant(
+    book: Book,
+    bodies: Sequence[ET.Element],
+    render: RenderWorksheet,
+    problems: dict[str, None],
+) -> list[PreparedChapter]:
+    parsed: list[_Parsed] = []
+    for number, (chapter, body) in enumerate(zip(book.chapters, bodies, strict=True), start=1):
+        anchor = f"c{number}"
+        found: list[str] = []
         worksheets = _swap_worksheets(body, render, found)
         _break_long_words(body)  # after the swap: typed answers are in the print worksheets
         ids = _prefix_ids(body, anchor + "-")
@@ -508,10 +546,9 @@ def prepare_chapters(
         _attachments(item, book.asset_dirs)
         _rewrite_links(item, by_key, book.site_url)
         _ensure_title(item)
-        if problems:
-            page = item.chapter.url or "home page"
-            for problem in item.problems:
-                problems(f"{item.chapter.title} ({page}): {problem}")
+        page = item.chapter.url or "home page"
+        for problem in item.problems:
+            problems[f"{item.chapter.title} ({page}): {problem}"] = None
 
     return [
         PreparedChapter(
