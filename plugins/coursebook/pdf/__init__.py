@@ -7,15 +7,32 @@ print workbook with ruled lines; ``fingerprint`` names a build for the cache.
 Knows nothing of MkDocs: the ``workbook`` plugin builds the ``Book``.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Chapter, Contact, Variant
-from coursebook.pdf.build import (
-    book_html,
-    build_pdf,
-    build_pdfs,
-    is_css_color,
-    is_font_name,
-)
 from coursebook.pdf.cache import fingerprint
+
+if TYPE_CHECKING:
+    from coursebook.pdf.build import (
+        book_html,
+        build_pdf,
+        build_pdfs,
+        is_css_color,
+        is_font_name,
+    )
+
+_BUILD = {"book_html", "build_pdf", "build_pdfs", "is_css_color", "is_font_name"}
+
+
+def __getattr__(name: str) -> Any:
+    """The build functions, imported on first use: a warm build that finds its PDFs in the
+    cache never loads the PDF pipeline (and its PDF library)."""
+    if name in _BUILD:
+        return getattr(import_module("coursebook.pdf.build"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "PAPER_SIZES",

@@ -36,7 +36,6 @@ from coursebook.pdf import (
     Chapter,
     Contact,
     Variant,
-    build_pdfs,
     fingerprint,
 )
 from coursebook.pdf.fetch import inside
@@ -263,6 +262,8 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             log.info(
                 f"workbook: building the {' and '.join(missing)} PDF from {len(chapters)} pages"
             )
+            from coursebook.pdf import build_pdfs  # only on a cache miss: it loads a lot
+
             pdfs.update(build_pdfs(book, missing, log=self._info, warn=self._warn))
             for variant in missing:
                 _write_atomically(paths[variant], pdfs[variant])
