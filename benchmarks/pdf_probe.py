@@ -23,7 +23,7 @@ from gctime import GCTimer
 from mkdocs.__main__ import cli
 
 Timings = dict[str, float]
-STAGES = ("book_html", "prepare_job", "run_job", "build_pdfs", "build_pdf")
+STAGES = ("prepare_variants", "prepare_job", "run_job", "build_pdfs", "build_pdf")
 """Functions of ``coursebook.pdf.build`` to time, wherever they are called from."""
 
 

@@ -35,6 +35,9 @@ class SizeResult:
     alone_peak: list[int] = field(default_factory=list)
     pdf_pages: int = 0
     pdf_bytes: int = 0
+    both: list[Sample] = field(default_factory=list)
+    """``mkdocs build`` with the default workbook (fillable and print), cold, at the size
+    compared with mkdocs-to-pdf."""
     theirs: list[Sample] = field(default_factory=list)
     theirs_base: list[Sample] = field(default_factory=list)
     their_bytes: int = 0
@@ -145,6 +148,7 @@ def measure_size(
         ["search", "worksheets", {"workbook": {"variants": ["fillable"]}}],
         name,
     )
+    both = write_config(course, "bench-both.yml", ["search", "worksheets", "workbook"], name)
     theirs = write_config(
         course,
         "bench-to-pdf.yml",
@@ -172,6 +176,9 @@ def measure_size(
         alone, peak = _alone(report["html"][0], work / f"alone-{pages}.pdf")
         result.alone.append(alone)
         result.alone_peak.append(peak)
+        if their_python:
+            rmtree(course.root / ".cache")
+            result.both.append(mkdocs_build(both, work / f"both-site-{pages}"))
         if their_python and result.their_timeout is None:
             result.theirs_base.append(mkdocs_build(base, base_site, their_python))
             try:

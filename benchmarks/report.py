@@ -142,6 +142,7 @@ def render(r: dict[str, Any]) -> str:
         out += _table(head, rows)
         names = {
             "book_html": "our HTML (`book_html`)",
+            "prepare_variants": "our chapters, every variant (`prepare_variants`)",
             "prepare_job": "`prepare_job` (HTML + field values)",
             "layout": "WeasyPrint layout",
             "write_pdf": "WeasyPrint write (with our finisher)",
@@ -193,6 +194,17 @@ def render(r: dict[str, Any]) -> str:
              _s(c["their_bytes"] / 1e6) if c["their_bytes"] else "\u2014"],
         ]  # fmt: skip
         out += _table(["", "`mkdocs build` s", "PDF s", "PDF CPU s", "PDF pages", "PDF MB"], rows)
+        if c.get("both_build") is not None and not c.get("timed_out"):
+            out += [
+                "Whole cold builds (medians, wall-clock / CPU seconds): ours making the fillable "
+                f"PDF {_s(c['ours_build'], 1)} / {_s(c.get('ours_build_cpu'), 1)}, ours making "
+                "both PDFs (the default `workbook` settings) "
+                f"{_s(c['both_build'], 1)} / {_s(c['both_build_cpu'], 1)}, mkdocs-to-pdf making "
+                f"one {_s(c['their_build'], 1)} / {_s(c.get('their_build_cpu'), 1)}: "
+                f"**{_s(c['one_vs_theirs'])}\u00d7** and **{_s(c['both_vs_theirs'])}\u00d7** "
+                "its wall-clock time.",
+                "",
+            ]
         if c.get("timed_out"):
             out += [
                 f"mkdocs-to-pdf did not finish within {c['timed_out']:.0f} s and was stopped, so "
@@ -207,6 +219,27 @@ def render(r: dict[str, Any]) -> str:
                 f"on the whole build; their PDF is {_s(c['size_ratio'])}\u00d7 the size of ours.",
                 "",
             ]
+
+    v = r.get("serve")
+    if v:
+        out += ["### `mkdocs serve`: from saving a file to the served page showing it", ""]
+        out += [
+            "The default course served (`benchmarks/serve.py`); a worksheet's YAML and a "
+            "chapter's Markdown edited in turn, each page polled until the new word shows. "
+            "MkDocs' file watching is in every figure. PDFs are not built while serving.",
+            "",
+        ]
+        rows = [
+            [label, _s(v[key]["median"]), f"{_s(v[key]['min'])}\u2013{_s(v[key]['max'])}",
+             v[key]["runs"]]
+            for key, label in (
+                ("worksheet", "worksheet edited, with our plugins"),
+                ("page", "chapter edited, with our plugins"),
+                ("page_without", "chapter edited, without them"),
+            )
+            if key in v
+        ]  # fmt: skip
+        out += _table(["edit", "median s", "range s", "runs"], rows)
 
     w = r.get("browser")
     if w:

@@ -26,6 +26,7 @@ from cohort import measure_cohort, summarize_cohort
 from course import ROOT, plugin_available
 from measure import machine, median, summary
 from pdfbench import SizeResult, default_pdf_sizes, measure_size, pdf_pages
+from serve import measure_serve
 from topdf import TO_PDF, default_venv, ensure_venv, venv_version
 
 HERE = Path(__file__).resolve().parent
@@ -33,7 +34,9 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "results.json"
 
 TARGETS = {
-    "warm": 1.15,
+    "one_pdf": 0.35,
+    "both_pdfs": 0.5,
+    "warm": 1.10,
     "pipeline": 1.2,
     "to_pdf": 2.0,
     "flat": 1.3,
@@ -109,6 +112,10 @@ def summarize_to_pdf(s: SizeResult, version: str) -> dict[str, Any]:
         "our_bytes": s.pdf_bytes,
         "our_pages": s.pdf_pages,
         "timed_out": s.their_timeout,
+        "ours_build_cpu": s.mid_cpu(s.ours),
+        "both_build": s.mid(s.both) if s.both else None,
+        "both_build_cpu": s.mid_cpu(s.both) if s.both else None,
+        "both_runs": [(x.seconds, x.cpu) for x in s.both],
         "runs": len(s.theirs),
         "their_runs": [(x.seconds, x.cpu) for x in s.theirs],
         "their_base_runs": [(x.seconds, x.cpu) for x in s.theirs_base],
@@ -135,6 +142,11 @@ def summarize_to_pdf(s: SizeResult, version: str) -> dict[str, Any]:
         step_ratio=s.their_pdf_seconds / s.pdf_seconds,
         step_ratio_cpu=s.their_pdf_cpu / s.pdf_cpu,
         build_ratio=s.mid(s.theirs) / s.mid(s.ours),
+        their_build_cpu=s.mid_cpu(s.theirs),
+        one_vs_theirs=s.mid(s.ours) / s.mid(s.theirs),
+        one_vs_theirs_cpu=s.mid_cpu(s.ours) / s.mid_cpu(s.theirs),
+        both_vs_theirs=s.mid(s.both) / s.mid(s.theirs) if s.both else None,
+        both_vs_theirs_cpu=s.mid_cpu(s.both) / s.mid_cpu(s.theirs) if s.both else None,
         their_bytes=s.their_bytes,
         their_pages=s.their_pages,
         size_ratio=s.their_bytes / s.pdf_bytes,
@@ -171,7 +183,7 @@ def _x(cpu: float, wall: float) -> str:
 
 
 def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issue 7, measured value, and whether it is met (None: not measured).
+    """Each target (issues 7 and 16), its measured value, and whether it is met (None: not measured).
 
     Time targets are judged on CPU seconds, which other work on a shared machine barely
     moves; the wall-clock ratio from the same runs is shown beside it.
@@ -181,6 +193,21 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
     def add(what: str, value: str, met: bool | None) -> None:
         out.append({"what": what, "value": value, "met": met})
 
+    c = r.get("to_pdf")
+    finished = c if c and not c.get("timed_out") else None
+    # "in the time of one": judged on wall-clock time, which the side-by-side layouts cut
+    for key, label, what in (
+        ("one_vs_theirs", "one_pdf", "cold build making one PDF"),
+        ("both_vs_theirs", "both_pdfs", "cold default build (fillable + print)"),
+    ):
+        value = finished.get(key) if finished else None
+        add(
+            f"{what} \u2264 {TARGETS[label]}\u00d7 mkdocs-to-pdf making one PDF (wall-clock)",
+            f"N={c['pages']}: {value:.2f}\u00d7 wall-clock ({finished[key + '_cpu']:.2f}\u00d7 CPU)"
+            if finished and value is not None
+            else "\u2014",
+            None if value is None else value <= TARGETS[label],
+        )
     b = r.get("build")
     warm = b["variants"][2] if b and b["plugins"] else None
     add(
@@ -195,7 +222,6 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         or "\u2014",
         None if not sizes else max(s["overhead_cpu"] for s in sizes) <= TARGETS["pipeline"],
     )
-    c = r.get("to_pdf")
     add(
         f"\u2265 {TARGETS['to_pdf']:.0f}\u00d7 faster than mkdocs-to-pdf (PDF step)",
         (
@@ -280,7 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--to-pdf-limit", type=float, default=None, help="stop mkdocs-to-pdf after this many s"
     )
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["build", "pdf", "to-pdf", "browser", "cohort"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["build", "serve", "pdf", "to-pdf", "browser", "cohort"],
     )
     parser.add_argument(
         "--venv", type=Path, default=default_venv(), help="mkdocs-to-pdf's virtualenv"
@@ -331,6 +360,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["build"] = summarize_build(b, default_site)
             except Exception:
                 failed("build overhead")
+        if part("serve", "`mkdocs serve` after an edit"):
+            try:
+                served = measure_serve(work, runs)
+                results["serve"] = {k: _stats(v) for k, v in vars(served).items()}
+            except Exception:
+                failed("serve")
         clients = 3 if quick else 30
         if workbook and part("cohort", f"a cohort: 1 and {clients} clients' workbooks"):
             try:
