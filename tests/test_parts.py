@@ -3,7 +3,19 @@ book laid out whole in tests/pdf/test_workbook_pdfs.py."""
 
 from __future__ import annotations
 
-from coursebook.pdf.parts import XREF_SCHEME, group_chapters, link_across, numbered_front
+import re
+from pathlib import Path
+
+from coursebook.pdf.parts import (
+    PAGE_SLOT,
+    PART_CSS,
+    XREF_SCHEME,
+    Parts,
+    group_chapters,
+    lay_out_in_parts,
+    link_across,
+    numbered_front,
+)
 
 
 def test_chapters_are_grouped_in_order_within_the_budget() -> None:
@@ -40,3 +52,58 @@ def test_contents_numbers_replace_the_placeholders() -> None:
     numbered = numbered_front(front, {"cé": 3, "c2": 12})
     assert 'data-page="3">A' in numbered and 'data-page="12">B' in numbered
     assert 'data-page="">C' in numbered  # not found: no number rather than a wrong one
+
+
+def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
+    tmp_path: Path,
+) -> None:
+    """Without a spare core (or fork) each part is written before the next is laid out;
+    both ways give the same pages, numbering and links."""
+    import weasyprint
+    from pypdf import PdfReader
+
+    chapters = [
+        f'<section class="cb-chapter" id="c{n}"><h1 id="c{n}-t">Chapter {n}</h1>'
+        + "<p>Words enough for a page. </p>" * 40
+        + f'<p><a href="#c{3 - n}-t">to the other chapter</a></p></section>'
+        for n in (1, 2)
+    ]
+    style = "<style>@page { @bottom-right { content: counter(page) } }" + PART_CSS + "</style>"
+    front = (
+        f"<html lang='en'><head>{style}</head><body><nav class='cb-contents'>"
+        f'<a href="#c1-t"{PAGE_SLOT}>One</a> <a href="#c2-t"{PAGE_SLOT}>Two</a></nav></body></html>'
+    )
+    documents = link_across(
+        [front, *(f"<html lang='en'><head>{style}</head><body>{c}</body></html>" for c in chapters)]
+    )
+    parts = Parts(documents[0], tuple(documents[1:]))
+
+    class Forms:
+        fields = 0
+
+        def __call__(self, document: object, pdf: object) -> None:
+            pass
+
+    def lay_out(html: str) -> weasyprint.Document:
+        return weasyprint.HTML(string=html).render()
+
+    def write(document: weasyprint.Document, finisher: object) -> bytes:
+        return document.write_pdf(finisher=finisher, pdf_tags=True)  # type: ignore[no-any-return]
+
+    texts = []
+    for fork in (False, True):
+        pdf, pages, _ = lay_out_in_parts(parts, lay_out, write, Forms, fork=fork)
+        (tmp_path / f"{fork}.pdf").write_bytes(pdf)
+        reader = PdfReader(tmp_path / f"{fork}.pdf", strict=True)
+        assert len(reader.pages) == pages
+        text = [page.extract_text() for page in reader.pages]
+        destinations = {
+            name: reader.get_destination_page_number(dest)
+            for name, dest in reader.named_destinations.items()
+        }
+        assert destinations["c2-t"] == next(i for i, t in enumerate(text) if "Chapter 2" in t)
+        texts.append((text, destinations))
+    assert texts[0] == texts[1]
+    contents = texts[0][0][0]
+    # the contents give each chapter the number of the page it is on
+    assert re.search(rf"Two[ .]*{texts[0][1]['c2-t'] + 1}\b", contents), contents

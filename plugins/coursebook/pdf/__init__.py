@@ -34,6 +34,7 @@ def __getattr__(name: str) -> Any:
         return getattr(import_module("coursebook.pdf.build"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "PAPER_SIZES",
     "VARIANTS",

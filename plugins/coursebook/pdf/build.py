@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup
 
@@ -34,20 +33,13 @@ from coursebook.pdf.chapters import PreparedChapter, prepare_variants
 from coursebook.pdf.fetch import course_fetcher
 from coursebook.pdf.forms import FormFinisher
 from coursebook.pdf.parts import (
-    FIRST_PAGE,
     PAGE_SLOT,
     PART_CSS,
-    RESERVED,
     CannotJoin,
-    PartFinisher,
-    PartPdf,
     Parts,
-    contents_targets,
     group_chapters,
-    join,
-    last_object,
+    lay_out_in_parts,
     link_across,
-    numbered_front,
 )
 from coursebook.pdf.templating import LINE_MM, display_url, environment
 from coursebook.pdf.worksheets import render_pdf_worksheet
@@ -226,6 +218,8 @@ class Job:
     remote: bool = False
     parts: Parts | None = None
     """A long book also as a front and parts, laid out one at a time (``pdf/parts.py``)."""
+    pipeline: bool = False
+    """Write each part in a forked process while the next is laid out (a core is free)."""
 
     @property
     def size(self) -> int:
@@ -247,6 +241,7 @@ def prepare_job(
     variant: Variant,
     warn: Report | None = None,
     chapters: list[PreparedChapter] | None = None,
+    pipeline: bool = False,
 ) -> Job:
     """Everything one variant needs, with the chapters prepared (unless given) and the
     worksheets rendered."""
@@ -263,7 +258,7 @@ def prepare_job(
     render = _book_template(book, variant, chapters, warn)
     html = render()
     parts = None
-    budget = part_budget()
+    budget = part_budget(pipeline)
     if len(html) > budget and len(chapters) > 1:
         groups = group_chapters([len(chapter.html) for chapter in chapters], budget)
         documents = [render([], extra_css=PART_CSS, page_slot=PAGE_SLOT)]
@@ -274,18 +269,27 @@ def prepare_job(
         documents = link_across(documents)
         parts = Parts(documents[0], tuple(documents[1:]))
     info = pdf_info(book)
-    return Job(variant, html, base, values, states, info, folders, book.remote_assets, parts)
+    pipeline = pipeline and parts is not None
+    return Job(
+        variant, html, base, values, states, info, folders, book.remote_assets, parts, pipeline
+    )
 
 
 PART_HTML_CHARS = 600_000
 """A book whose HTML is longer is laid out in parts of about this size: WeasyPrint's memory
 grows with what it lays out at once, by about 300 bytes per character of HTML."""
+PIPELINE_PART_CHARS = 120_000
+"""With a core to spare, parts of about this size: each is written while the next is laid
+out, so a book of a few parts already gains (each part costs a little: its own fonts)."""
 
 
-def part_budget() -> int:
-    """``PART_HTML_CHARS``, or ``COURSEBOOK_PDF_PART_CHARS`` from the environment."""
+def part_budget(pipeline: bool = False) -> int:
+    """Characters of HTML per part; ``COURSEBOOK_PDF_PART_CHARS`` from the environment
+    overrides it."""
     setting = os.environ.get("COURSEBOOK_PDF_PART_CHARS", "")
-    return max(1, int(setting)) if setting.isdigit() else PART_HTML_CHARS
+    if setting.isdigit():
+        return max(1, int(setting))
+    return PIPELINE_PART_CHARS if pipeline else PART_HTML_CHARS
 
 
 def pdf_info(book: Book) -> dict[str, str]:
@@ -343,9 +347,17 @@ def run_job(job: Job) -> Result:
         pdf = None
         if job.parts is not None:
             try:
-                pdf, pages, fields = _in_parts(job, job.parts, lay_out, options)
+                pdf, pages, fields = lay_out_in_parts(
+                    job.parts,
+                    lay_out,
+                    lambda document, finisher: document.write_pdf(finisher=finisher, **options),
+                    lambda: FormFinisher(job.values, job.states, job.info),
+                    fork=job.pipeline,
+                    messages=result.warnings,
+                )
                 result.log.append(
                     f"{job.variant}: laid out {pages} pages in {len(job.parts.parts) + 1} parts"
+                    + (", each written while the next was laid out" if job.pipeline else "")
                 )
             except CannotJoin as exc:
                 result.log.append(f"{job.variant}: laying out whole ({exc})")
@@ -364,50 +376,6 @@ def run_job(job: Job) -> Result:
         f"in {time.perf_counter() - started:.1f} s"
     )
     return result
-
-
-def _in_parts(
-    job: Job, parts: Parts, lay_out: Callable[[str], Any], options: dict[str, object]
-) -> tuple[bytes, int, int]:
-    """The book laid out one part at a time and joined: (PDF, pages, form fields).
-
-    The front is laid out first to learn its length, then each part numbered after it,
-    then the front again with the contents' page numbers; should that change the front's
-    length, the parts are laid out once more with the new numbering."""
-    wanted = contents_targets(parts.front)
-    front_pages = len(lay_out(parts.front.replace(FIRST_PAGE, "1")).pages)
-    gc.collect()
-    for _attempt in range(2):
-        laid: list[PartPdf] = []
-        streams: dict[str, int] = {}
-        base, keys, page, fields = RESERVED, 0, front_pages + 1, 0
-        anchors: dict[str, int] = {}
-        for html in (*parts.parts, None):
-            if html is None:  # the front, last, now that its page numbers are known
-                document = lay_out(numbered_front(parts.front, anchors).replace(FIRST_PAGE, "1"))
-                if len(document.pages) != front_pages:
-                    front_pages = len(document.pages)
-                    break
-            else:
-                document = lay_out(html.replace(FIRST_PAGE, str(page)))
-            forms = FormFinisher(job.values, job.states, job.info)
-            finisher = PartFinisher(forms, base, keys, streams, wanted)
-            data = document.write_pdf(finisher=finisher, **options)
-            assert isinstance(data, bytes)
-            part = finisher.part
-            part.data = data
-            base, keys, streams = last_object(data), keys + part.keys, part.streams
-            fields += forms.fields
-            for name, index in part.anchors.items():
-                anchors.setdefault(name, page + index)
-            if html is not None:
-                page += len(document.pages)
-            laid.append(part)
-            del document, finisher, part
-            gc.collect()  # the part's boxes, before the next part is laid out
-        else:
-            return join([laid[-1], *laid[:-1]]), page - 1, fields
-    raise CannotJoin("the contents kept changing length")
 
 
 def build_pdf(
@@ -443,9 +411,11 @@ def build_pdfs(
     """
     renders = {variant: _worksheets(book, variant) for variant in variants}
     prepared = prepare_variants(book, renders, warn)
+    # a core left over by the variants lets each write its parts while laying out the next
+    spare = (os.cpu_count() or 1) > _workers_wanted(len(variants)) and _can_fork()
     jobs: list[Job] = []
     for variant in variants:
-        jobs.append(prepare_job(book, variant, warn, prepared[variant]))
+        jobs.append(prepare_job(book, variant, warn, prepared[variant], spare))
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
     workers = concurrent_layouts(jobs)
@@ -476,19 +446,29 @@ def concurrent_layouts(jobs: Sequence[Job]) -> int:
     the system can fork (workers then share the prepared jobs and WeasyPrint's imports
     without starting again), the process has no other thread, and the estimated memory of
     them all fits in half of what is available. ``COURSEBOOK_PDF_WORKERS=1`` turns it off."""
-    wanted = min(len(jobs), os.cpu_count() or 1)
-    setting = os.environ.get("COURSEBOOK_PDF_WORKERS", "")
-    if setting.isdigit():
-        wanted = min(wanted, max(1, int(setting)))
-    if wanted < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if threading.active_count() > 1:  # forking a process with threads (`serve`) can hang
+    wanted = _workers_wanted(len(jobs))
+    if wanted < 2 or not _can_fork():
         return 1
     need = sum(job.size for job in sorted(jobs, key=lambda j: -j.size)[:wanted])
     available = _available_memory()
     if available is None or need * LAYOUT_BYTES_PER_HTML_BYTE > available // 2:
         return 1
     return wanted
+
+
+def _workers_wanted(jobs: int) -> int:
+    """One per job, at most one per core and at most ``COURSEBOOK_PDF_WORKERS``."""
+    wanted = min(jobs, os.cpu_count() or 1)
+    setting = os.environ.get("COURSEBOOK_PDF_WORKERS", "")
+    if setting.isdigit():
+        wanted = min(wanted, max(1, int(setting)))
+    return wanted
+
+
+def _can_fork() -> bool:
+    """Whether worker processes can be forked: the system can, and this process has no
+    other thread (forking a process with threads, as under ``serve``, can hang)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _available_memory() -> int | None:

@@ -24,13 +24,16 @@ each) are written once.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
+import os
+import pickle
 import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
 import pydyf
@@ -155,8 +158,6 @@ class PartPdf:
     struct_root: dict[str, bytes] = field(default_factory=dict)
     catalog: dict[str, bytes] = field(default_factory=dict)
     info: dict[str, bytes] = field(default_factory=dict)
-    anchors: dict[str, int] = field(default_factory=dict)
-    """Of the anchors asked for, those in this part: name -> page index in the part."""
     streams: dict[str, int] = field(default_factory=dict)
     """Images and font files written in this part or before: digest -> object number."""
 
@@ -210,12 +211,10 @@ class PartFinisher:
         base: int,
         key_base: int,
         streams: dict[str, int],
-        wanted: Iterable[str] = (),
     ) -> None:
         self.then = then
         self.base = base
         self.key_base = key_base
-        self.wanted = set(wanted)
         self.part = PartPdf(streams=dict(streams))
 
     def __call__(self, document: Any, pdf: pydyf.PDF) -> None:
@@ -305,7 +304,6 @@ class PartFinisher:
             remap(obj)
             if isinstance(obj, dict):
                 self._relink(obj)
-        part.anchors = self._anchors(document)
         # pydyf keeps the page tree's kids as numbers: [n, 0, "R", ...]
         part.pages = [_reference(int(n) + base) for n in pdf.pages["Kids"][::3]]
         for item in top:
@@ -344,14 +342,6 @@ class PartFinisher:
             obj["Dest"] = pydyf.String(name)
             if "Contents" in obj:
                 obj["Contents"] = pydyf.String(name)
-
-    def _anchors(self, document: Any) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for index, page in enumerate(document.pages):
-            for name in page.anchors:
-                if name in self.wanted and name not in found:
-                    found[name] = index
-        return found
 
     def _names(self, catalog: pydyf.Dictionary) -> None:
         names = catalog.get("Names")
@@ -465,13 +455,14 @@ def _reference(number: int) -> bytes:
     return b"%d 0 R" % number
 
 
-class _Writer:
+class _Output:
     """The joined file as it is written: bytes, and where each object starts."""
 
     def __init__(self, header: bytes) -> None:
         self.out = bytearray(header)
         self.where: dict[int, tuple[int, int, int]] = {}
         """Object number -> cross-reference entry (type, offset or stream, index)."""
+        self.pending: list[tuple[int, bytes]] = []
 
     def copy(self, part: PartPdf) -> None:
         """The part's objects, as written, and their entries moved to where they land."""
@@ -488,11 +479,34 @@ class _Writer:
             self.where[number] = (1, second + delta, 0) if kind == 1 else (kind, second, third)
 
     def write(self, number: int, body: bytes) -> None:
+        """An object of the joined document (kept for one compressed object stream)."""
+        self.pending.append((number, body))
+
+    def _object_stream(self) -> None:
+        number = max(self.where.keys() | {n for n, _ in self.pending}) + 1
+        offsets, bodies, position = [], [], 0
+        for index, (kept, body) in enumerate(self.pending):
+            self.where[kept] = (2, number, index)
+            offsets.append(b"%d %d" % (kept, position))
+            bodies.append(body)
+            position += len(body) + 1
+        head = b" ".join(offsets) + b"\n"
+        stream = zlib.compress(head + b"\n".join(bodies))
+        entries = {
+            "Type": b"/ObjStm",
+            "N": b"%d" % len(bodies),
+            "First": b"%d" % len(head),
+            "Filter": b"/FlateDecode",
+            "Length": b"%d" % len(stream),
+        }
         self.where[number] = (1, len(self.out), 0)
-        self.out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        self.out += b"%d 0 obj\n" % number + _dictionary(entries) + b"\nstream\n" + stream
+        self.out += b"\nendstream\nendobj\n"
 
     def finish(self, trailer: dict[str, bytes]) -> bytes:
-        """The cross-reference stream (with the trailer's entries) and the end of file."""
+        """The objects of the joined document, the cross-reference stream (with the
+        trailer's entries) and the end of file."""
+        self._object_stream()
         size = max(self.where) + 2
         at = len(self.out)
         self.where[size - 1] = (1, at, 0)
@@ -523,7 +537,7 @@ def _array(items: Iterable[bytes]) -> bytes:
 def join(parts: Sequence[PartPdf]) -> bytes:
     """One PDF of the parts in order (the first gives the catalog's and document's details)."""
     first = parts[0]
-    writer = _Writer(first.data[: first.data.index(b"\n", first.data.index(b"\n") + 1) + 1])
+    writer = _Output(first.data[: first.data.index(b"\n", first.data.index(b"\n") + 1) + 1])
     for part in parts:
         writer.copy(part)
     catalog = {"Type": b"/Catalog", "Pages": _reference(PAGES), **first.catalog}
@@ -561,7 +575,7 @@ def join(parts: Sequence[PartPdf]) -> bytes:
     return writer.finish(trailer)
 
 
-def _outline(writer: _Writer, parts: Sequence[PartPdf]) -> bool:
+def _outline(writer: _Output, parts: Sequence[PartPdf]) -> bool:
     """The parts' top-level bookmarks chained under one root; False if there are none."""
     outline = [item for part in parts for item in part.outline]
     for index, (number, item) in enumerate(outline):
@@ -581,7 +595,7 @@ def _outline(writer: _Writer, parts: Sequence[PartPdf]) -> bool:
     return bool(outline)
 
 
-def _structure_tree(writer: _Writer, parts: Sequence[PartPdf]) -> None:
+def _structure_tree(writer: _Output, parts: Sequence[PartPdf]) -> None:
     """One document element holding every part's elements, in order, and one parent tree."""
     first = parts[0]
     kids = _array(kid for part in parts for kid in part.struct_kids)
@@ -597,3 +611,140 @@ def _structure_tree(writer: _Writer, parts: Sequence[PartPdf]) -> None:
         **first.struct_root,
     }
     writer.write(STRUCT_ROOT, _dictionary(root))
+
+
+Finisher = Callable[[Any, pydyf.PDF], None]
+
+
+class _Forms(Protocol):
+    """Our form finisher (``coursebook.pdf.forms.FormFinisher``): a finisher that counts."""
+
+    fields: int
+
+    def __call__(self, document: Any, pdf: pydyf.PDF) -> None: ...
+
+
+def lay_out_in_parts(
+    parts: Parts,
+    lay_out: Callable[[str], Any],
+    write: Callable[[Any, Finisher], bytes],
+    forms: Callable[[], _Forms],
+    *,
+    fork: bool = False,
+    messages: list[str] | None = None,
+) -> tuple[bytes, int, int]:
+    """The book laid out one part at a time and joined: (PDF, pages, form fields).
+
+    ``lay_out`` turns HTML into a WeasyPrint document, ``write`` writes one with a finisher,
+    ``forms`` makes the form finisher each part runs first. The front is laid out first to
+    learn its length, then each part numbered after it, then the front again with the
+    contents' page numbers; should that change the front's length, the parts are laid out
+    once more. With ``fork``, each part is written in a forked process while the next one
+    is laid out (writing is about a third of the time); ``messages`` (WeasyPrint's
+    warnings, gathered by the caller) then also gets those the writers met.
+    """
+    wanted = set(contents_targets(parts.front))
+    front_pages = len(lay_out(parts.front.replace(FIRST_PAGE, "1")).pages)
+    gc.collect()
+    for _attempt in range(2):
+        writer = _PartWriter(write, forms, fork, messages if messages is not None else [])
+        page = front_pages + 1
+        anchors: dict[str, int] = {}
+        for part in parts.parts:
+            document = lay_out(part.replace(FIRST_PAGE, str(page)))
+            for index, laid in enumerate(document.pages):
+                for name in laid.anchors:
+                    if name in wanted:
+                        anchors.setdefault(name, page + index)
+            page += len(document.pages)
+            writer.write(document)
+            del document
+            gc.collect()  # the part's boxes, before the next part is laid out
+        front = lay_out(numbered_front(parts.front, anchors).replace(FIRST_PAGE, "1"))
+        if len(front.pages) != front_pages:
+            writer.finish()
+            front_pages = len(front.pages)
+            continue
+        writer.write(front)
+        laid_out = writer.finish()
+        return join([laid_out[-1], *laid_out[:-1]]), page - 1, writer.fields
+    raise CannotJoin("the contents kept changing length")
+
+
+class _PartWriter:
+    """Writes laid-out parts in turn, each numbered after the one before; in a forked
+    process per part when ``fork`` (the result of one is waited for before the next is
+    numbered, by which time it is usually done)."""
+
+    def __init__(
+        self,
+        write: Callable[[Any, Finisher], bytes],
+        forms: Callable[[], _Forms],
+        fork: bool,
+        messages: list[str],
+    ) -> None:
+        self._write, self._forms, self._fork, self._messages = write, forms, fork, messages
+        self.base, self.keys, self.fields = RESERVED, 0, 0
+        self.streams: dict[str, int] = {}
+        self.parts: list[PartPdf] = []
+        self._pending: Callable[[], tuple[PartPdf, int, list[str]]] | None = None
+
+    def _one(self, document: Any) -> tuple[PartPdf, int, list[str]]:
+        seen = len(self._messages)
+        forms = self._forms()
+        finisher = PartFinisher(forms, self.base, self.keys, self.streams)
+        data = self._write(document, finisher)
+        finisher.part.data = data
+        return finisher.part, forms.fields, self._messages[seen:]
+
+    def _take(self, part: PartPdf, fields: int, messages: list[str]) -> None:
+        self.parts.append(part)
+        self.base, self.keys = last_object(part.data), self.keys + part.keys
+        self.streams, self.fields = part.streams, self.fields + fields
+        self._messages += [m for m in messages if m not in self._messages]
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._take(*pending())
+
+    def write(self, document: Any) -> None:
+        self._wait()
+        if self._fork:
+            self._pending = _in_child(lambda: self._one(document))
+        else:
+            part, fields, _ = self._one(document)
+            self._take(part, fields, [])
+
+    def finish(self) -> list[PartPdf]:
+        self._wait()
+        return self.parts
+
+
+def _in_child(work: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``work`` in a forked process; the returned function waits for its result."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, hand the result back, leave without cleaning up
+        os.close(read)
+        try:
+            payload = pickle.dumps((True, work()))
+        except BaseException as exc:
+            payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+        with os.fdopen(write, "wb") as out:
+            out.write(payload)
+        os._exit(0)
+    os.close(write)
+
+    def result() -> Any:
+        with os.fdopen(read, "rb") as source:
+            data = source.read()
+        os.waitpid(pid, 0)
+        if not data:
+            raise CannotJoin("a process writing a part ended without a result")
+        done, value = pickle.loads(data)
+        if not done:
+            raise CannotJoin(f"writing a part failed: {value}")
+        return value
+
+    return result
