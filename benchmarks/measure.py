@@ -72,6 +72,9 @@ def run(
 ) -> Sample:
     """Run ``cmd`` to completion; its own peak RSS comes from ``wait4`` (not other children's)."""
     full_env = {**os.environ, **MKDOCS_ENV, **(env or {})}
+    # as people run it: Python keeps the compiled modules it imports (the warm-up run
+    # writes them); a shell that turns that off would make every run compile ours again
+    full_env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(

@@ -10,6 +10,7 @@ default), so this is the site's rebuild alone.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -73,9 +74,13 @@ class _Server:
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-q", "-f", str(self.config)]
         # with live reload on: MkDocs watches no file without it
         cmd += ["-a", f"127.0.0.1:{self.port}"]
-        env = {**__import__("os").environ, **MKDOCS_ENV}
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         self.proc = subprocess.Popen(
-            cmd, cwd=self.config.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            cmd,
+            cwd=self.config.parent,
+            env={**env, **MKDOCS_ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         _wait_for(self.url(""), "</html>", 120)
         return self
