@@ -61,26 +61,19 @@ def main() -> None:
     timings: Timings = {}
     kept: list[dict[str, Any]] = []
 
-    init = weasyprint.HTML.__init__
+    run_job = pdf_build.run_job
 
-    def capture(self: Any, *a: Any, **kw: Any) -> None:
-        if args.keep_html is not None and "string" in kw:
+    def keep(job: Any) -> Any:
+        # the whole book as one document, whether our build lays it out whole or in parts
+        if args.keep_html is not None:
             args.keep_html.mkdir(parents=True, exist_ok=True)
             path = args.keep_html / f"book-{len(kept)}.html"
-            path.write_text(kw["string"], encoding="utf-8")
-            kept.append({"html": str(path), "base_url": kw.get("base_url")})
-        init(self, *a, **kw)
+            path.write_text(job.html, encoding="utf-8")
+            options = pdf_build.write_options(job.variant)
+            kept.append({"html": str(path), "base_url": job.base_url, "options": options})
+        return run_job(job)
 
-    write_pdf = weasyprint.Document.write_pdf
-
-    def options(self: Any, *a: Any, **kw: Any) -> Any:
-        if kept:
-            # what WeasyPrint itself is asked for; the finisher is our code, so it stays out
-            kept[-1]["options"] = {k: v for k, v in kw.items() if k != "finisher"}
-        return write_pdf(self, *a, **kw)
-
-    weasyprint.HTML.__init__ = capture  # type: ignore[method-assign]
-    weasyprint.Document.write_pdf = options  # type: ignore[method-assign]
+    patch_everywhere(run_job, keep)
     weasyprint.HTML.render = timed(timings, "layout", weasyprint.HTML.render)  # type: ignore[method-assign]
     weasyprint.Document.write_pdf = timed(timings, "write_pdf", weasyprint.Document.write_pdf)  # type: ignore[method-assign]
     import coursebook.mkdocs_plugins.workbook.plugin  # noqa: F401  (loads every module it uses)

@@ -325,6 +325,15 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def write_options(variant: Variant) -> dict[str, object]:
+    """What WeasyPrint is asked for when writing: both are tagged (headings, lists, tables,
+    and the fields as /Form, for screen readers); the print one also declares PDF/UA-1."""
+    options: dict[str, object] = {"pdf_tags": True}
+    if variant == "print":
+        options["pdf_variant"] = "pdf/ua-1"
+    return options
+
+
 def run_job(job: Job) -> Result:
     """Lay out and write one PDF (the slow part), whole or in parts."""
     import weasyprint  # imported here: it takes a while, and sites without PDFs never need it
@@ -337,11 +346,7 @@ def run_job(job: Job) -> Result:
     def lay_out(html: str) -> weasyprint.Document:
         return weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher).render()
 
-    # both are tagged (headings, lists, tables, and the fields as /Form, for screen
-    # readers); the print one also declares PDF/UA-1
-    options: dict[str, object] = {"pdf_tags": True}
-    if job.variant == "print":
-        options["pdf_variant"] = "pdf/ua-1"
+    options = write_options(job.variant)
     fields = 0
     with _weasyprint_messages(result.warnings.append), _fewer_collections():
         pdf = None
