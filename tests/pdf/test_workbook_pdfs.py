@@ -192,6 +192,16 @@ def test_cross_page_links_land_on_their_heading(pdfsite: Course) -> None:
     assert reader.get_destination_page_number(reader.named_destinations[back]) == welcome
 
 
+def test_a_link_to_a_worksheet_lands_on_it(pdfsite: Course) -> None:
+    """The worksheet keeps its web anchor (``#cb-<id>``) in the PDF, where no heading's
+    anchor can take it (the build is strict: an anchor defined twice would fail it)."""
+    reader = pdfsite.fillable
+    page = page_of(reader, "Jump back to")
+    target = next(t for t in link_targets(reader, page) if t.endswith("cb-practice"))
+    goal = reader.get_destination_page_number(reader.named_destinations[target])
+    assert goal == page_of(reader, "Practice worksheet")
+
+
 def test_fillable_pdf_is_tagged_with_its_fields(any_course: Course) -> None:
     catalog = any_course.fillable.trailer["/Root"]
     assert "/StructTreeRoot" in catalog
