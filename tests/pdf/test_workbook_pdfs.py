@@ -199,7 +199,7 @@ def test_a_link_to_a_worksheet_lands_on_it(pdfsite: Course) -> None:
     page = page_of(reader, "Jump back to")
     target = next(t for t in link_targets(reader, page) if t.endswith("cb-practice"))
     goal = reader.get_destination_page_number(reader.named_destinations[target])
-    assert goal == page_of(reader, "One field of every type")
+    assert goal == page_of(reader, "of every type.")  # the worksheet's intro
 
 
 def test_fillable_pdf_is_tagged_with_its_fields(any_course: Course) -> None:

@@ -258,7 +258,7 @@ def prepare_job(
     render = _book_template(book, variant, chapters, warn)
     html = render()
     parts = None
-    budget = part_budget(pipeline)
+    budget = part_budget(len(html))
     if len(html) > budget and len(chapters) > 1:
         groups = group_chapters([len(chapter.html) for chapter in chapters], budget)
         documents = [render([], extra_css=PART_CSS, page_slot=PAGE_SLOT)]
@@ -276,20 +276,25 @@ def prepare_job(
 
 
 PART_HTML_CHARS = 600_000
-"""A book whose HTML is longer is laid out in parts of about this size: WeasyPrint's memory
-grows with what it lays out at once, by about 300 bytes per character of HTML."""
-PIPELINE_PART_CHARS = 120_000
-"""With a core to spare, parts of about this size: each is written while the next is laid
-out, so a book of a few parts already gains (each part costs a little: its own fonts)."""
+"""The most HTML laid out at once: WeasyPrint's memory grows with what it lays out at once,
+by about 300 bytes per character of HTML."""
+WHOLE_UP_TO = 250_000
+"""A book of up to this many characters of HTML is laid out whole; a longer one in parts of
+a quarter of it, at least ``PART_MIN_CHARS`` and at most ``PART_HTML_CHARS``. Parts never
+depend on the machine, so neither do the PDF's bytes; where a core is free, each part is
+written while the next is laid out."""
+PART_MIN_CHARS = 120_000
 
 
-def part_budget(pipeline: bool = False) -> int:
-    """Characters of HTML per part; ``COURSEBOOK_PDF_PART_CHARS`` from the environment
-    overrides it."""
+def part_budget(total: int) -> int:
+    """Characters of HTML per part for a book of ``total`` (more than ``total``: whole);
+    ``COURSEBOOK_PDF_PART_CHARS`` from the environment overrides it."""
     setting = os.environ.get("COURSEBOOK_PDF_PART_CHARS", "")
     if setting.isdigit():
         return max(1, int(setting))
-    return PIPELINE_PART_CHARS if pipeline else PART_HTML_CHARS
+    if total <= WHOLE_UP_TO:
+        return total + 1
+    return min(PART_HTML_CHARS, max(PART_MIN_CHARS, total // 4))
 
 
 def pdf_info(book: Book) -> dict[str, str]:
