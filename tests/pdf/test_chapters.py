@@ -137,3 +137,20 @@ def test_pdf_names_escape_what_a_name_cannot_hold() -> None:
     assert pdf_name("In a hurry") == "In#20a#20hurry"
     assert pdf_name("a/b#c") == "a#2Fb#23c"
     assert pdf_name("café") == "caf#C3#A9"
+
+
+def test_a_worksheets_heading_and_introduction_stay_with_it() -> None:
+    html = (
+        "<h2>Earlier</h2><p>Far away.</p><p>Not the lead.</p>"
+        '<h2 id="ws">Worksheet: plan</h2><p class="note">Fill this in.</p><p>Then go on.</p>'
+        '<div class="cb-worksheet-block"><form data-worksheet="plan"></form></div>'
+    )
+    (chapter,) = prepare_chapters(
+        Book(title="T", chapters=(Chapter("One", "", html),)),
+        lambda worksheet_id: '<section class="cb-ws">the sheet</section>',
+    )
+    assert '<h2 id="c1-ws" class="cb-lead">Worksheet: plan</h2>' in chapter.html
+    assert '<p class="cb-lead note">Fill this in.</p><p class="cb-lead">Then go on.</p>' in (
+        chapter.html
+    )
+    assert "<p>Not the lead.</p>" in chapter.html and "<h2>Earlier</h2>" in chapter.html

@@ -284,8 +284,32 @@ def _swap_worksheets(body: ET.Element, render: RenderWorksheet, problems: list[s
             _detach(form, parents[form])
             continue
         found.append(worksheet_id)
+        _keep_with_lead(form, body, parents)
         _replace(form, parents[form], list(parse_fragment(html)))
     return found
+
+
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _keep_with_lead(
+    element: ET.Element, body: ET.Element, parents: dict[ET.Element, ET.Element]
+) -> None:
+    """The heading and the paragraph or two that introduce a worksheet stay on its page
+    (class ``cb-lead``: no break after them), rather than end a page on their own."""
+    top = element
+    while top in parents and parents[top] is not body:
+        top = parents[top]
+    if parents.get(top) is not body:
+        return
+    before = list(body)[: list(body).index(top)]
+    lead: list[ET.Element] = []
+    while before and before[-1].tag == "p" and len(lead) < 2:
+        lead.append(before.pop())
+    if before and before[-1].tag in _HEADINGS:
+        lead.append(before[-1])
+    for item in lead:
+        item.set("class", " ".join(sorted(classes(item) | {"cb-lead"})))
 
 
 _LONG_RUN = re.compile(r"[^\s\u200b]{40,}")
