@@ -3,9 +3,11 @@ book laid out whole in tests/pdf/test_workbook_pdfs.py."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+import pytest
 from coursebook.pdf.parts import (
     PAGE_SLOT,
     PART_CSS,
@@ -55,7 +57,7 @@ def test_contents_numbers_replace_the_placeholders() -> None:
 
 
 def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without a spare core (or fork) each part is written before the next is laid out;
     both ways give the same pages, numbering and links."""
@@ -89,6 +91,33 @@ def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
 
     def write(document: weasyprint.Document, finisher: object) -> bytes:
         return document.write_pdf(finisher=finisher, pdf_tags=True)  # type: ignore[no-any-return]
+
+    # a layout that fails half-way leaves no process behind, whatever was being written
+    laid: list[str] = []
+
+    def fails_on_the_second(html: str) -> weasyprint.Document:
+        laid.append(html)
+        if len(laid) == 3:  # the front, the first part, then the second part
+            raise RuntimeError("the second part cannot be laid out")
+        return lay_out(html)
+
+    forked: list[int] = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded_fork)
+    with pytest.raises(RuntimeError):
+        lay_out_in_parts(parts, fails_on_the_second, write, Forms, fork=True)
+    assert forked
+    for pid in forked:
+        with pytest.raises(ChildProcessError):  # ended, and waited for
+            os.waitpid(pid, os.WNOHANG)
+    monkeypatch.undo()
 
     texts = []
     for fork in (False, True):

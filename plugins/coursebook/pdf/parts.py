@@ -24,12 +24,14 @@ each) are written once.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import html
 import os
 import pickle
 import re
+import signal
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -647,27 +649,26 @@ def lay_out_in_parts(
     front_pages = len(lay_out(parts.front.replace(FIRST_PAGE, "1")).pages)
     gc.collect()
     for _attempt in range(2):
-        writer = _PartWriter(write, forms, fork, messages if messages is not None else [])
-        page = front_pages + 1
-        anchors: dict[str, int] = {}
-        for part in parts.parts:
-            document = lay_out(part.replace(FIRST_PAGE, str(page)))
-            for index, laid in enumerate(document.pages):
-                for name in laid.anchors:
-                    if name in wanted:
-                        anchors.setdefault(name, page + index)
-            page += len(document.pages)
-            writer.write(document)
-            del document
-            gc.collect()  # the part's boxes, before the next part is laid out
-        front = lay_out(numbered_front(parts.front, anchors).replace(FIRST_PAGE, "1"))
-        if len(front.pages) != front_pages:
-            writer.finish()
-            front_pages = len(front.pages)
-            continue
-        writer.write(front)
-        laid_out = writer.finish()
-        return join([laid_out[-1], *laid_out[:-1]]), page - 1, writer.fields
+        with _PartWriter(write, forms, fork, messages if messages is not None else []) as writer:
+            page = front_pages + 1
+            anchors: dict[str, int] = {}
+            for part in parts.parts:
+                document = lay_out(part.replace(FIRST_PAGE, str(page)))
+                for index, laid in enumerate(document.pages):
+                    for name in laid.anchors:
+                        if name in wanted:
+                            anchors.setdefault(name, page + index)
+                page += len(document.pages)
+                writer.write(document)
+                del document
+                gc.collect()  # the part's boxes, before the next part is laid out
+            front = lay_out(numbered_front(parts.front, anchors).replace(FIRST_PAGE, "1"))
+            if len(front.pages) != front_pages:
+                front_pages = len(front.pages)
+                continue
+            writer.write(front)
+            laid_out = writer.finish()
+            return join([laid_out[-1], *laid_out[:-1]]), page - 1, writer.fields
     raise CannotJoin("the contents kept changing length")
 
 
@@ -687,7 +688,7 @@ class _PartWriter:
         self.base, self.keys, self.fields = RESERVED, 0, 0
         self.streams: dict[str, int] = {}
         self.parts: list[PartPdf] = []
-        self._pending: Callable[[], tuple[PartPdf, int, list[str]]] | None = None
+        self._pending: _Child | None = None
 
     def _one(self, document: Any) -> tuple[PartPdf, int, list[str]]:
         seen = len(self._messages)
@@ -706,12 +707,12 @@ class _PartWriter:
     def _wait(self) -> None:
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            self._take(*pending())
+            self._take(*pending.result())
 
     def write(self, document: Any) -> None:
         self._wait()
         if self._fork:
-            self._pending = _in_child(lambda: self._one(document))
+            self._pending = _Child(lambda: self._one(document))
         else:
             part, fields, _ = self._one(document)
             self._take(part, fields, [])
@@ -720,26 +721,39 @@ class _PartWriter:
         self._wait()
         return self.parts
 
+    def __enter__(self) -> _PartWriter:
+        return self
 
-def _in_child(work: Callable[[], Any]) -> Callable[[], Any]:
-    """Run ``work`` in a forked process; the returned function waits for its result."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: do the work, hand the result back, leave without cleaning up
-        os.close(read)
-        try:
-            payload = pickle.dumps((True, work()))
-        except BaseException as exc:
-            payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-        with os.fdopen(write, "wb") as out:
-            out.write(payload)
-        os._exit(0)
-    os.close(write)
+    def __exit__(self, *exc: object) -> None:
+        """A part still being written when the layout stops (an error, or the contents
+        changed length) is stopped rather than left waiting to hand its result over."""
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
 
-    def result() -> Any:
-        with os.fdopen(read, "rb") as source:
-            data = source.read()
-        os.waitpid(pid, 0)
+
+class _Child:
+    """``work`` run in a forked process; ``result`` waits for what it returns."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: do the work, hand the result back, leave at once
+            os.close(read)
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException as exc:  # any failure is reported by the parent
+                payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+            os._exit(0)
+        os.close(write)
+        self.pipe = os.fdopen(read, "rb")
+
+    def result(self) -> Any:
+        with self.pipe:
+            data = self.pipe.read()
+        os.waitpid(self.pid, 0)
         if not data:
             raise CannotJoin("a process writing a part ended without a result")
         done, value = pickle.loads(data)
@@ -747,4 +761,8 @@ def _in_child(work: Callable[[], Any]) -> Callable[[], Any]:
             raise CannotJoin(f"writing a part failed: {value}")
         return value
 
-    return result
+    def stop(self) -> None:
+        self.pipe.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
