@@ -164,27 +164,63 @@ class PartFinisher:
             if isinstance(parent_tree, pydyf.Object) and parent_tree.number is not None:
                 holes.add(parent_tree.number)
         form, fonts = self._form_objects(catalog, resolve)
+        self._share_streams(objects, renumber, holes)
+        self._renumber_references(objects, renumber)
+        # pydyf keeps the page tree's kids as numbers: [n, 0, "R", ...]
+        part.pages = [_reference(int(n) + base) for n in pdf.pages["Kids"][::3]]
+        for item in top:
+            entries = {
+                k: pdf_bytes(v) for k, v in item.items() if k not in {"Parent", "Prev", "Next"}
+            }
+            part.outline.append((item.number + base, entries))
+        self._names(catalog)
+        self._form(form, fonts)
+        if struct_root is not None and document_element is not None:
+            self._structure(struct_root, document_element, parent_tree, pdf)
+        skip = {"Type", "Pages", "Outlines", "Names", "AcroForm", "StructTreeRoot"}
+        part.catalog = {k: pdf_bytes(v) for k, v in catalog.items() if k not in skip}
+        part.info = {k: pdf_bytes(v) for k, v in pdf.info.items()}
+        pdf.info.clear()  # written once, by the join
+        for index in range(1, len(objects)):
+            objects[index].number = index + base
+            if index in holes:
+                objects[index] = _Hole(index + base)
+        # pydyf numbers what it adds while writing (the object and cross-reference
+        # streams) after the last object in its list: the holes make that the part's range
+        objects[1:1] = [_Hole(n) for n in range(1, base + 1)]
+        part.first = base + 1
+
+    def _share_streams(self, objects: list[Any], renumber: dict[int, int], holes: set[int]) -> None:
+        """An image or font file an earlier part (or this one) already holds is referred to
+        there, not written again."""
         for obj in objects[1:]:
             # images and font files are one chunk (bytes, or WeasyPrint's image data);
             # page contents are many
-            if isinstance(obj, pydyf.Stream) and len(obj.stream) == 1:
-                (chunk,) = obj.stream
-                if not isinstance(chunk, (bytes, pydyf.Object)):
-                    continue
-                digest = hashlib.sha256(pdf_bytes(dict(obj.extra)))
-                digest.update(pdf_bytes(chunk))
-                key = digest.hexdigest()
-                if key in part.streams:
-                    renumber[obj.number] = part.streams[key]
-                    holes.add(obj.number)
-                else:
-                    part.streams[key] = obj.number + base
+            if not isinstance(obj, pydyf.Stream) or len(obj.stream) != 1:
+                continue
+            (chunk,) = obj.stream
+            if not isinstance(chunk, (bytes, pydyf.Object)):
+                continue
+            digest = hashlib.sha256(pdf_bytes(dict(obj.extra)))
+            digest.update(pdf_bytes(chunk))
+            key = digest.hexdigest()
+            if key in self.part.streams:
+                renumber[obj.number] = self.part.streams[key]
+                holes.add(obj.number)
+            else:
+                self.part.streams[key] = obj.number + self.base
+
+    def _renumber_references(self, objects: list[Any], renumber: dict[int, int]) -> None:
+        """Every reference in every object made global (``base`` added, or as
+        ``renumber`` says), and links to another part made named destinations. pydyf keeps
+        references as bytes (``b"12 0 R"``); strings are ``pydyf.String``, never bytes."""
+        base = self.base
 
         def new_reference(match: re.Match[bytes]) -> bytes:
             old = int(match.group(1))
             return b"%d 0 R" % renumber.get(old, old + base)
 
-        seen: set[int] = set()
+        seen: set[int] = set()  # a dictionary may be both an object and a value elsewhere
 
         def remap(value: Any) -> Any:
             if isinstance(value, bytes):
@@ -209,27 +245,6 @@ class PartFinisher:
             remap(obj)
             if isinstance(obj, dict):
                 self._relink(obj)
-        # pydyf keeps the page tree's kids as numbers: [n, 0, "R", ...]
-        part.pages = [_reference(int(n) + base) for n in pdf.pages["Kids"][::3]]
-        for item in top:
-            entries = {
-                k: pdf_bytes(v) for k, v in item.items() if k not in {"Parent", "Prev", "Next"}
-            }
-            part.outline.append((item.number + base, entries))
-        self._names(catalog)
-        self._form(form, fonts)
-        if struct_root is not None and document_element is not None:
-            self._structure(struct_root, document_element, parent_tree, pdf)
-        skip = {"Type", "Pages", "Outlines", "Names", "AcroForm", "StructTreeRoot"}
-        part.catalog = {k: pdf_bytes(v) for k, v in catalog.items() if k not in skip}
-        part.info = {k: pdf_bytes(v) for k, v in pdf.info.items()}
-        pdf.info.clear()  # written once, by the join
-        for index in range(1, len(objects)):
-            objects[index].number = index + base
-            if index in holes:
-                objects[index] = _Hole(index + base)
-        objects[1:1] = [_Hole(n) for n in range(1, base + 1)]
-        part.first = base + 1
 
     @staticmethod
     def _relink(obj: dict[str, Any]) -> None:
