@@ -72,11 +72,17 @@ def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
     ]
     style = "<style>@page { @bottom-right { content: counter(page) } }" + PART_CSS + "</style>"
     front = (
-        f"<html lang='en'><head>{style}</head><body><nav class='cb-contents'>"
+        f"<html lang='en'><head><title>A &lt;/style&gt; title</title>{style}</head><body><nav class='cb-contents'>"
         f'<a href="#c1-t"{PAGE_SLOT}>One</a> <a href="#c2-t"{PAGE_SLOT}>Two</a></nav></body></html>'
     )
     documents = link_across(
-        [front, *(f"<html lang='en'><head>{style}</head><body>{c}</body></html>" for c in chapters)]
+        [
+            front,
+            *(
+                f"<html lang='en'><head><title>A &lt;/style&gt; title</title>{style}</head><body>{c}</body></html>"
+                for c in chapters
+            ),
+        ]
     )
     parts = Parts(documents[0], tuple(documents[1:]))
 

@@ -58,19 +58,17 @@ __all__ = [
     "numbered_front",
 ]
 
-FIRST_PAGE = "CB_FIRST_PAGE"
-"""In a part's stylesheet, the number of its first page, filled in when it is known."""
 PAGE_SLOT = ' data-page="8888"'
 """On each contents entry of the front: the page number, a placeholder until it is known."""
-PART_CSS = (
-    "\n.cb-contents a::after { content: leader('. ') attr(data-page); }"
-    f"\n@page :first {{ counter-reset: page {FIRST_PAGE}; }}\n"
-)
+PART_CSS = "\n.cb-contents a::after { content: leader('. ') attr(data-page); }\n"
+"""Added to the stylesheet of the front and of every part."""
 
 # in tags only: text may hold the same characters, but never an unescaped "<"
 _ID = re.compile(r'<[a-zA-Z][^<>]*?\sid="([^"]+)"')
 _HREF = re.compile(r'(<a\s[^<>]*?href=")#([^"]+)"')
-_CONTENTS_LINK = re.compile(r'href="(#|coursebook-xref:)([^"]+)" data-page="8888"')
+_CONTENTS_LINK = re.compile(
+    r'href="(#|' + re.escape(XREF_SCHEME) + r')([^"]+)"' + re.escape(PAGE_SLOT)
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +140,13 @@ def numbered_front(front: str, pages: dict[str, int]) -> str:
     return _CONTENTS_LINK.sub(number, front)
 
 
+def _first_page(document: str, number: int) -> str:
+    """The document with its first page numbered ``number``: a rule at the end of its
+    stylesheet, the first ``</style>`` (text before it, the title, is escaped)."""
+    rule = f"@page :first {{ counter-reset: page {number}; }}\n"
+    return document.replace("</style>", rule + "</style>", 1)
+
+
 Finisher = Callable[[Any, pydyf.PDF], None]
 
 
@@ -173,14 +178,14 @@ def lay_out_in_parts(
     warnings, gathered by the caller) then also gets those the writers met.
     """
     wanted = set(contents_targets(parts.front))
-    front_pages = len(lay_out(parts.front.replace(FIRST_PAGE, "1")).pages)
+    front_pages = len(lay_out(_first_page(parts.front, 1)).pages)
     gc.collect()
     for _attempt in range(2):
         with _PartWriter(write, forms, fork, messages if messages is not None else []) as writer:
             page = front_pages + 1
             anchors: dict[str, int] = {}
             for part in parts.parts:
-                document = lay_out(part.replace(FIRST_PAGE, str(page)))
+                document = lay_out(_first_page(part, page))
                 for index, laid in enumerate(document.pages):
                     for name in laid.anchors:
                         if name in wanted:
@@ -189,7 +194,7 @@ def lay_out_in_parts(
                 writer.write(document)
                 del document
                 gc.collect()  # the part's boxes, before the next part is laid out
-            front = lay_out(numbered_front(parts.front, anchors).replace(FIRST_PAGE, "1"))
+            front = lay_out(_first_page(numbered_front(parts.front, anchors), 1))
             if len(front.pages) != front_pages:
                 front_pages = len(front.pages)
                 continue
