@@ -141,8 +141,12 @@ def _weasyprint_messages(warn: Report | None) -> Iterator[None]:
 
 def book_html(book: Book, variant: Variant, warn: Report | None = None) -> str:
     """The whole workbook as one HTML document (what WeasyPrint lays out)."""
-    chapters = prepare_variants(book, {variant: _worksheets(book, variant)}, warn)[variant]
-    return _book_template(book, variant, chapters, warn)()
+    return _book_template(book, variant, _chapters(book, variant, warn), warn)()
+
+
+def _chapters(book: Book, variant: Variant, warn: Report | None) -> list[PreparedChapter]:
+    """The chapters prepared for one variant alone."""
+    return prepare_variants(book, {variant: _worksheets(book, variant)}, warn)[variant]
 
 
 def _worksheets(book: Book, variant: Variant) -> Callable[[str], str | None]:
@@ -254,7 +258,7 @@ def prepare_job(
     base = book.asset_dirs[0].resolve().as_uri() + "/" if book.asset_dirs else None
     folders = (*book.asset_dirs, *([book.logo] if book.logo else []))
     if chapters is None:
-        chapters = prepare_variants(book, {variant: _worksheets(book, variant)}, warn)[variant]
+        chapters = _chapters(book, variant, warn)
     render = _book_template(book, variant, chapters, warn)
     html = render()
     parts = None

@@ -325,9 +325,19 @@ class PartFinisher:
                         obj[key] += self.key_base
 
 
+def _xref_start(data: bytes) -> int:
+    """Where a written part's cross-reference stream starts (pydyf writes one, last)."""
+    return int(data[data.rindex(b"startxref") + 9 :].split()[0])
+
+
+def _header_end(data: bytes) -> int:
+    """Where a written part's objects start, after its two header lines."""
+    return data.index(b"\n", data.index(b"\n") + 1) + 1
+
+
 def _xref(data: bytes) -> tuple[int, dict[int, tuple[int, int, int]]]:
-    """Where a part's cross-reference stream starts, and its entries (pydyf writes one)."""
-    start = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    """Where a part's cross-reference stream starts, and its entries."""
+    start = _xref_start(data)
     head_end = data.index(b">>\nstream\n", start)
     head = data[start:head_end]
 
@@ -338,13 +348,16 @@ def _xref(data: bytes) -> tuple[int, dict[int, tuple[int, int, int]]]:
         return [int(n) for n in found.group(1).split()]
 
     widths, index = numbers(b"W"), numbers(b"Index")
+    if len(widths) != 3:
+        raise CannotJoin("cross-reference stream rows of other than three fields")
     length = re.search(rb"/Length (\d+)", head)
     if length is None:
         raise CannotJoin("cross-reference stream without /Length")
     body = data[head_end + 10 : head_end + 10 + int(length.group(1))]
     if b"/FlateDecode" in head:
         body = zlib.decompress(body)
-    row = sum(widths)
+    if len(body) < sum(widths) * sum(index[1::2]):
+        raise CannotJoin("cross-reference stream shorter than its entries")
     entries: dict[int, tuple[int, int, int]] = {}
     position = 0
     for first, count in zip(index[::2], index[1::2], strict=True):
@@ -354,13 +367,12 @@ def _xref(data: bytes) -> tuple[int, dict[int, tuple[int, int, int]]]:
                 fields.append(int.from_bytes(body[position : position + width], "big"))
                 position += width
             entries[number] = (fields[0], fields[1], fields[2])
-        assert position <= len(body) + row
     return start, entries
 
 
 def last_object(data: bytes) -> int:
     """The highest object number a written part uses (its cross-reference stream's)."""
-    start = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    start = _xref_start(data)
     found = re.match(rb"(\d+) 0 obj", data[start : start + 32])
     if found is None:
         raise CannotJoin("a part without a cross-reference stream")
@@ -387,7 +399,7 @@ class _Output:
     def copy(self, part: PartPdf) -> None:
         """The part's objects, as written, and their entries moved to where they land."""
         data = part.data
-        start = data.index(b"\n", data.index(b"\n") + 1) + 1  # after the two header lines
+        start = _header_end(data)
         xref_at, entries = _xref(data)
         delta = len(self.out) - start
         self.out += data[start:xref_at]
@@ -457,7 +469,7 @@ def _array(items: Iterable[bytes]) -> bytes:
 def join(parts: Sequence[PartPdf]) -> bytes:
     """One PDF of the parts in order (the first gives the catalog's and document's details)."""
     first = parts[0]
-    writer = _Output(first.data[: first.data.index(b"\n", first.data.index(b"\n") + 1) + 1])
+    writer = _Output(first.data[: _header_end(first.data)])
     for part in parts:
         writer.copy(part)
     catalog = {"Type": b"/Catalog", "Pages": _reference(PAGES), **first.catalog}
