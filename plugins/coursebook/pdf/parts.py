@@ -103,7 +103,10 @@ def link_across(documents: Sequence[str]) -> list[str]:
     """Each document with its links to an anchor of another document made
     ``coursebook-xref:`` links; links to no anchor at all stay as they are, so WeasyPrint
     still reports them."""
-    ids = [{html.unescape(name) for name in _ID.findall(doc)} for doc in documents]
+    ids = [
+        {name for name in map(html.unescape, _ID.findall(doc)) if _anchorable(name)}
+        for doc in documents
+    ]
     everywhere = set().union(*ids)
 
     def relink(own: set[str]) -> Callable[[re.Match[str]], str]:
@@ -116,6 +119,13 @@ def link_across(documents: Sequence[str]) -> list[str]:
         return swap
 
     return [_HREF.sub(relink(own), doc) for doc, own in zip(documents, ids, strict=True)]
+
+
+def _anchorable(name: str) -> bool:
+    """Whether WeasyPrint makes an anchor of this id: it quotes the id in a CSS string, which
+    a quote, a backslash or a line break would end or break (it then warns, and a link to
+    the id is dropped with a warning: a link across parts must be too)."""
+    return not any(char in name for char in '"\\\n\r\f')
 
 
 def _target(match: re.Match[str]) -> str:
