@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coursebook.pdf import Book, Chapter, fingerprint
+from coursebook.pdf import Book, Chapter, fingerprint, fingerprints
 from coursebook.pdf.chapters import PreparedChapter, prepare_chapters
 from coursebook.pdf.forms import pdf_name
 
@@ -128,6 +128,8 @@ def test_fingerprint_follows_every_input(tmp_path: Path) -> None:
         fingerprint(Book(title="T", chapters=(page,), asset_dirs=(tmp_path,), client="A"), "print")
         != key
     )
+    both = fingerprints(book, ["print", "fillable"])
+    assert both == {"print": key, "fillable": fingerprint(book, "fillable")}
     image.write_bytes(b"two")
     assert fingerprint(book, "print") != key
 

@@ -2,7 +2,8 @@
 
 ``build_pdf(book, "fillable")`` makes the workbook with a real AcroForm field per answer,
 named as ``coursebook.answers.fields`` says; ``build_pdf(book, "print")`` makes the tagged
-print workbook with ruled lines; ``fingerprint`` names a build for the cache.
+print workbook with ruled lines; ``fingerprint`` names a build for the cache
+(``fingerprints``: several variants at once).
 ``coursebook.pdf.extract`` reads a filled workbook back into an answers document.
 Knows nothing of MkDocs: the ``workbook`` plugin builds the ``Book``.
 """
@@ -13,7 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Chapter, Contact, Variant
-from coursebook.pdf.cache import fingerprint
+from coursebook.pdf.cache import fingerprint, fingerprints
 
 if TYPE_CHECKING:
     from coursebook.pdf.build import (
@@ -46,6 +47,7 @@ __all__ = [
     "build_pdf",
     "build_pdfs",
     "fingerprint",
+    "fingerprints",
     "is_css_color",
     "is_font_name",
 ]

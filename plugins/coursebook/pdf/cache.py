@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -67,6 +67,13 @@ _OWN_HASHING = ("chapters", "worksheets", "markdown", "logo", "asset_dirs", "t")
 
 def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = None) -> str:
     """A hex digest naming this book's ``variant`` PDF; ``settings`` adds anything else it depends on."""
+    return fingerprints(book, [variant], settings)[variant]
+
+
+def fingerprints(
+    book: Book, variants: Iterable[str], settings: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """``fingerprint`` of each variant, the book (its pages and image files) hashed once."""
     digest = hashlib.sha256()
 
     def add(part: Any) -> None:
@@ -75,7 +82,7 @@ def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = N
         digest.update(f"{len(text)}:".encode())
         digest.update(text.encode("utf-8"))
 
-    add([variant, _code_digest(), settings or {}])
+    add([_code_digest(), settings or {}])
     add([book.t.language, book.t.messages])
     add({f.name: getattr(book, f.name) for f in fields(book) if f.name not in _OWN_HASHING})
     for chapter in book.chapters:
@@ -85,4 +92,9 @@ def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = N
     add(_file_digest(book.logo) if book.logo else None)
     # by site path, not file path: the same site built into another folder is the same book
     add(sorted({key: _file_digest(p) for key, p in _image_files(book)}.items()))
-    return digest.hexdigest()
+    keys = {}
+    for variant in variants:
+        own = digest.copy()
+        own.update(f"\0variant:{variant}".encode())
+        keys[variant] = own.hexdigest()
+    return keys

@@ -36,7 +36,7 @@ from coursebook.pdf import (
     Chapter,
     Contact,
     Variant,
-    fingerprint,
+    fingerprints,
 )
 from coursebook.pdf.fetch import inside
 
@@ -249,7 +249,8 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         cache = self.root / CACHE_DIR
         cache.mkdir(parents=True, exist_ok=True)
         settings = {"markdown": _stable([self.markdown_extensions, config.mdx_configs])}
-        paths = {v: cache / f"{v}-{fingerprint(book, v, settings)}.pdf" for v in self.variants}
+        keys = fingerprints(book, self.variants, settings)
+        paths = {v: cache / f"{v}-{keys[v]}.pdf" for v in self.variants}
         pdfs: dict[Variant, bytes] = {}
         for variant, path in paths.items():
             try:
