@@ -35,15 +35,16 @@ def test_chapters_are_grouped_in_order_within_the_budget() -> None:
 def test_only_links_to_another_part_change() -> None:
     first = (
         '<section id="c1"><p>See <a href="#c2-x">there</a> and <a href="#c1">here</a>.</p>'
-        '<a href="#c2-a&quot;b">quoted</a>'
+        '<a href="#c2-a&quot;b">quoted</a> <a href="#c2-%25d">percent</a>'
     )
     second = (
-        '<section id="c2"><h2 id="c2-x">X</h2><a href="#missing">gone</a>'
+        '<section id="c2"><h2 id="c2-x">X</h2><a href="#missing">gone</a><h2 id="c2-%d">%</h2>'
         '<h3 id="c2-a&quot;b">no anchor in WeasyPrint</h3>'
         '<a class="k" href="#c1">back</a> <p>text: href="#c1" id="c9"</p></section>'
     )
     one, two = link_across([first, second])
     assert f'<a href="{XREF_SCHEME}c2-x">there</a>' in one
+    assert f'<a href="{XREF_SCHEME}c2-%25d">percent</a>' in one  # decoded as WeasyPrint does
     assert '<a href="#c1">here</a>' in one  # same part: WeasyPrint resolves it
     # an id WeasyPrint makes no anchor of: the link stays, for WeasyPrint to drop and report
     assert '<a href="#c2-a&quot;b">quoted</a>' in one

@@ -49,6 +49,21 @@ def test_ids_are_prefixed_per_chapter_and_links_follow() -> None:
     assert 'href="#c1-top">t' in two.html
 
 
+def test_a_link_finds_an_id_as_written_or_percent_decoded() -> None:
+    (one,), problems = prepare(
+        Chapter(
+            "One",
+            "",
+            '<h2 id="caf%C3%A9">Raw</h2><h2 id="thé">Decoded</h2>'
+            '<p><a href="#caf%C3%A9">a</a> <a href="#th%C3%A9">b</a> <a href="#caf%C3%A8">c</a></p>',
+        ),
+    )
+    assert problems == []
+    assert 'href="#c1-caf%25C3%25A9">a' in one.html  # WeasyPrint decodes it once
+    assert 'href="#c1-thé">b' in one.html
+    assert 'href="#c1">c' in one.html  # neither way: the chapter
+
+
 def test_links_outside_the_book() -> None:
     html = (
         '<p><a href="https://example.com/x">web</a> <a href="mailto:a@b.org">mail</a> '

@@ -190,6 +190,12 @@ def test_cross_page_links_land_on_their_heading(pdfsite: Course) -> None:
     deep = page_of(reader, "This page lives in a subfolder")
     back = next(t for t in link_targets(reader, deep) if t.startswith("c1"))
     assert reader.get_destination_page_number(reader.named_destinations[back]) == welcome
+    # ids found as a browser finds them: as written ("notes%20raw"), then decoded ("café")
+    welcome_targets = set(link_targets(reader, welcome))
+    for anchor, heading_text in (("notes%20raw", "Notes kept raw"), ("café", "Notes in café")):
+        target = next(t for t in welcome_targets if t.endswith(f"-{anchor}"))
+        goal = reader.get_destination_page_number(reader.named_destinations[target])
+        assert goal == page_of(reader, heading_text)
 
 
 def test_a_link_to_a_worksheet_lands_on_it(pdfsite: Course) -> None:

@@ -480,11 +480,13 @@ def _rewrite_links(
         if goal is None and href.startswith("#"):
             goal = parsed
         if goal is not None:
-            fragment = unquote(target.fragment)
-            if fragment and fragment in goal.ids:
-                link.set("href", f"#{goal.anchor}-{fragment}")
-            else:
-                link.set("href", f"#{goal.anchor}")
+            # as a browser looks for it: the id as written, then percent-decoded; WeasyPrint
+            # decodes the fragment it is given, so a "%" in the id goes as "%25"
+            found = [f for f in (target.fragment, unquote(target.fragment)) if f in goal.ids]
+            link.set(
+                "href",
+                f"#{goal.anchor}-{found[0].replace('%', '%25')}" if found else f"#{goal.anchor}",
+            )
         elif site_url:
             link.set("href", urljoin(site_url, target.path.lstrip("/")))
             if target.fragment:

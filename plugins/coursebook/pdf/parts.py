@@ -111,7 +111,7 @@ def link_across(documents: Sequence[str]) -> list[str]:
 
     def relink(own: set[str]) -> Callable[[re.Match[str]], str]:
         def swap(match: re.Match[str]) -> str:
-            name = html.unescape(match.group(2))
+            name = unquote(html.unescape(match.group(2)))  # the anchor WeasyPrint looks for
             if name in own or name not in everywhere:
                 return match.group(0)
             return f'{match.group(1)}{XREF_SCHEME}{quote(name, safe="")}"'
