@@ -149,3 +149,21 @@ def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
     contents = texts[0][0][0]
     # the contents give each chapter the number of the page it is on
     assert re.search(rf"Two[ .]*{texts[0][1]['c2-t'] + 1}\b", contents), contents
+
+
+def test_pydyf_lists_pages_once_while_weasyprint_writes() -> None:
+    """The page list is kept between questions, answers as pydyf would at every page count,
+    and pydyf is itself again afterwards."""
+    import pydyf
+    from coursebook.pdf.build import pages_listed_once
+
+    original = pydyf.PDF.page_references
+    pdf = pydyf.PDF()
+    with pages_listed_once():
+        for _ in range(3):
+            asked = pdf.page_references
+            assert pdf.page_references is asked  # kept, not built again
+            assert asked == original.fget(pdf)
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert len(pdf.page_references) == 3 and pdf.page_references == original.fget(pdf)
+    assert pydyf.PDF.page_references is original
