@@ -150,6 +150,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def send_head(self) -> object:
+        # a test rebuilds the site and reloads: a file rewritten within the same second
+        # would be "not modified" (times have whole seconds), and the browser keep the old
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
 
 def serve(directory: Path) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (a free port) until the generator is closed."""
