@@ -22,13 +22,9 @@ out.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import html
-import os
-import pickle
 import re
-import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -36,6 +32,7 @@ from urllib.parse import quote, unquote
 
 import pydyf
 
+from coursebook.pdf.forked import Forked, ForkedError
 from coursebook.pdf.join import (
     RESERVED,
     XREF_SCHEME,
@@ -230,7 +227,7 @@ class _PartWriter:
         self.base, self.keys, self.fields = RESERVED, 0, 0
         self.streams: dict[str, int] = {}
         self.parts: list[PartPdf] = []
-        self._pending: _Child | None = None
+        self._pending: Forked | None = None
 
     def _one(self, document: Any) -> tuple[PartPdf, int, list[str]]:
         seen = len(self._messages)
@@ -249,12 +246,15 @@ class _PartWriter:
     def _wait(self) -> None:
         if self._pending is not None:
             pending, self._pending = self._pending, None
-            self._take(*pending.result())
+            try:
+                self._take(*pending.result())
+            except ForkedError as exc:
+                raise CannotJoin(f"writing a part: {exc}") from None
 
     def write(self, document: Any) -> None:
         self._wait()
         if self._fork:
-            self._pending = _Child(lambda: self._one(document))
+            self._pending = Forked(lambda: self._one(document))
         else:
             part, fields, _ = self._one(document)
             self._take(part, fields, [])
@@ -272,39 +272,3 @@ class _PartWriter:
         if self._pending is not None:
             self._pending.stop()
             self._pending = None
-
-
-class _Child:
-    """``work`` run in a forked process; ``result`` waits for what it returns."""
-
-    def __init__(self, work: Callable[[], Any]) -> None:
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: do the work, hand the result back, leave at once
-            os.close(read)
-            try:
-                payload = pickle.dumps((True, work()))
-            except BaseException as exc:  # any failure is reported by the parent
-                payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write, "wb") as out:
-                out.write(payload)
-            os._exit(0)
-        os.close(write)
-        self.pipe = os.fdopen(read, "rb")
-
-    def result(self) -> Any:
-        with self.pipe:
-            data = self.pipe.read()
-        os.waitpid(self.pid, 0)
-        if not data:
-            raise CannotJoin("a process writing a part ended without a result")
-        done, value = pickle.loads(data)
-        if not done:
-            raise CannotJoin(f"writing a part failed: {value}")
-        return value
-
-    def stop(self) -> None:
-        self.pipe.close()
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
