@@ -10,7 +10,11 @@ from urllib.parse import urljoin
 
 import pytest
 from coursebook.answers import new_answers
-from coursebook.mkdocs_plugins.workbook.plugin import _public_url
+from coursebook.mkdocs_plugins.workbook.plugin import (
+    KEPT_WARNINGS_BYTES,
+    _kept_warnings,
+    _public_url,
+)
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from PIL import Image
@@ -78,6 +82,13 @@ def test_a_changed_page_rebuilds(tmp_path: Path) -> None:
     assert not (tmp_path / "two" / "workbook.pdf").exists()
     block = DOWNLOAD.search((tmp_path / "two" / "index.html").read_text())
     assert block and "workbook-print.pdf" in block.group(1) and "workbook.pdf" not in block.group(1)
+    # a problem met making the PDF is said again when the PDF is reused: --strict still fails
+    page.write_text(page.read_text() + '\n<img src="not-there.png" alt="Gone">\n')
+    problem = "image 'not-there.png' not found"
+    for build_dir, made in (("three", "building the print PDF"), ("four", "print PDF unchanged")):
+        strict = build_verbose(config, tmp_path / build_dir)
+        assert made in strict.log
+        assert strict.returncode == 1 and [w for w in strict.warnings if problem in w], strict.log
     # a --dirty build renders only the changed page: the PDF is kept, not remade without the rest
     pdf = (tmp_path / "two" / "workbook-print.pdf").read_bytes()
     page.write_text(page.read_text() + "\nAnother sentence.\n")
@@ -85,6 +96,26 @@ def test_a_changed_page_rebuilds(tmp_path: Path) -> None:
     assert dirty.returncode == 0, dirty.log
     assert "the PDFs are not rebuilt" in dirty.log
     assert (tmp_path / "two" / "workbook-print.pdf").read_bytes() == pdf
+
+
+def test_warnings_kept_beside_a_cached_pdf_are_read_as_untrusted(tmp_path: Path) -> None:
+    """The cache folder may come with a course from elsewhere: what it says is shown as
+    plain lines, and anything not ours is ignored."""
+    pdf = tmp_path / "print-abc.pdf"
+    kept = tmp_path / "print-abc.warnings.json"
+    assert _kept_warnings(pdf) == []  # none kept
+    kept.write_text(json.dumps({"pdf": pdf.name, "warnings": ["One (a/): \x1b[31mred\nline", 7]}))
+    assert _kept_warnings(pdf) == ["One (a/): \ufffd[31mred\ufffdline"]
+    for other in (
+        {"pdf": "fillable-abc.pdf", "warnings": ["for another PDF"]},
+        {"pdf": pdf.name, "warnings": "not a list"},
+        ["not", "a", "record"],
+        {"pdf": pdf.name, "warnings": ["x" * 100]} | {"padding": "y" * KEPT_WARNINGS_BYTES},
+    ):
+        kept.write_text(json.dumps(other))
+        assert _kept_warnings(pdf) == [], other
+    kept.write_bytes(b"\xff{not json")
+    assert _kept_warnings(pdf) == []
 
 
 def test_serve_skips_the_pdfs_unless_asked(tmp_path: Path) -> None:

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
         build_pdfs,
         is_css_color,
         is_font_name,
+        start_pdfs,
     )
 
-_BUILD = {"book_html", "build_pdf", "build_pdfs", "is_css_color", "is_font_name"}
+_BUILD = {"book_html", "build_pdf", "build_pdfs", "is_css_color", "is_font_name", "start_pdfs"}
 
 
 def __getattr__(name: str) -> Any:
@@ -50,4 +51,5 @@ __all__ = [
     "fingerprints",
     "is_css_color",
     "is_font_name",
+    "start_pdfs",
 ]

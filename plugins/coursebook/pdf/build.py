@@ -33,6 +33,7 @@ from coursebook.html import safe_markdown
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
 from coursebook.pdf.chapters import PreparedChapter, prepare_variants
 from coursebook.pdf.fetch import course_fetcher
+from coursebook.pdf.forked import Forked, ForkedError
 from coursebook.pdf.forms import FormFinisher
 from coursebook.pdf.parts import (
     PAGE_SLOT,
@@ -484,6 +485,59 @@ def build_pdfs(
             if warn:
                 warn(line)
     return {job.variant: result.pdf for job, result in zip(jobs, results, strict=True)}
+
+
+class PdfsUnderWay:
+    """``build_pdfs`` run in a forked process, so that the caller goes on meanwhile (MkDocs
+    writes the site's pages while the PDFs are laid out). ``result`` waits for the PDFs and
+    passes on their progress lines and warnings; should the process fail, the PDFs are
+    built here instead, so that an error is met and reported exactly as without it."""
+
+    def __init__(self, book: Book, variants: Sequence[Variant]) -> None:
+        self.book, self.variants = book, list(variants)
+
+        def work() -> tuple[dict[Variant, bytes], list[tuple[bool, str]]]:
+            lines: list[tuple[bool, str]] = []  # (a warning?, text), in the order made
+            pdfs = build_pdfs(
+                book,
+                self.variants,
+                log=lambda line: lines.append((False, line)),
+                warn=lambda line: lines.append((True, line)),
+            )
+            return pdfs, lines
+
+        self._process: Forked | None = Forked(work)
+
+    def result(
+        self, *, log: Report | None = None, warn: Report | None = None
+    ) -> dict[Variant, bytes]:
+        """The PDFs (waits for them)."""
+        process, self._process = self._process, None
+        if process is None:
+            raise RuntimeError("the result of these PDFs was already taken")
+        try:
+            pdfs, lines = process.result()
+        except ForkedError as exc:
+            if log:
+                log(f"building the PDFs again in this process ({exc})")
+            return build_pdfs(self.book, self.variants, log=log, warn=warn)
+        for is_warning, line in lines:
+            report = warn if is_warning else log
+            if report:
+                report(line)
+        return dict(pdfs)
+
+    def stop(self) -> None:
+        """Stop the process (the build failed and will not ask for the PDFs)."""
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
+
+
+def start_pdfs(book: Book, variants: Sequence[Variant]) -> PdfsUnderWay | None:
+    """``build_pdfs`` started in a forked process, or None where this process cannot fork
+    (another system, or threads running, as under ``serve``): build them when needed."""
+    return PdfsUnderWay(book, variants) if _can_fork() else None
 
 
 LAYOUT_BYTES_PER_HTML_BYTE = 250

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import json
 import os
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from importlib.resources import files as package_files
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from markupsafe import escape
@@ -24,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from coursebook.answers import build_contract, read_answers_file, render
-from coursebook.answers.contract import month_names
+from coursebook.answers.contract import display, month_names
 from coursebook.branding import Branding, BrandingError, load_branding
 from coursebook.html import safe_markdown
 from coursebook.i18n import Catalogue, load_catalogue
@@ -39,6 +41,9 @@ from coursebook.pdf import (
     fingerprints,
 )
 from coursebook.pdf.fetch import inside
+
+if TYPE_CHECKING:
+    from coursebook.pdf.build import PdfsUnderWay
 
 log = get_plugin_logger(__name__)
 
@@ -88,6 +93,9 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.shape: dict[str, Any] | None = None  # answers whose lengths size lists and tables
         self.book: Book | None = None  # the last book built, for further PDFs from it
         self.pdfs: dict[Variant, bytes] = {}
+        self.underway: _Underway | None = None  # this build's PDFs, from on_env on
+        self.said: set[str] = set()  # this build's warnings about the PDFs
+        self.started = 0.0
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -215,10 +223,16 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             f"{links}</p>\n"
         )
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        if not self.active:
-            return
-        started = time.perf_counter()
+    # every page is converted by now; MkDocs goes on to write them, and the PDFs are started
+    # beside that work where they can be (a forked process), or built in on_post_build
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        if self.active:
+            self._start(config)
+        return None
+
+    def _start(self, config: MkDocsConfig) -> None:
+        self.underway = None
+        self.started = time.perf_counter()
         unrendered = [
             p.file.src_uri
             for p in self.pages
@@ -245,42 +259,77 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
                         f"which is left out of the PDFs ({why})"
                     )
         book = self._book(config, chapters)
-        self.book = book
         cache = self.root / CACHE_DIR
-        cache.mkdir(parents=True, exist_ok=True)
         settings = {"markdown": _stable([self.markdown_extensions, config.mdx_configs])}
         keys = fingerprints(book, self.variants, settings)
         paths = {v: cache / f"{v}-{keys[v]}.pdf" for v in self.variants}
-        pdfs: dict[Variant, bytes] = {}
+        cached: dict[Variant, bytes] = {}
+        self.said = set()
         for variant, path in paths.items():
             try:
-                pdfs[variant] = path.read_bytes()
-                log.info(f"workbook: {variant} PDF unchanged, reused from the cache")
+                cached[variant] = path.read_bytes()
             except FileNotFoundError:
-                pass
-        missing = [v for v in self.variants if v not in pdfs]
+                continue
+            log.info(f"workbook: {variant} PDF unchanged, reused from the cache")
+            # what was wrong when it was made still is: say it again (--strict fails again)
+            for line in _kept_warnings(path):
+                self._warn(line)
+        missing = [v for v in self.variants if v not in cached]
+        pending = None
         if missing:
             log.info(
                 f"workbook: building the {' and '.join(missing)} PDF from {len(chapters)} pages"
             )
-            from coursebook.pdf import build_pdfs  # only on a cache miss: it loads a lot
+            from coursebook.pdf import start_pdfs  # only on a cache miss: it loads a lot
 
-            pdfs.update(build_pdfs(book, missing, log=self._info, warn=self._warn))
-            for variant in missing:
-                _write_atomically(paths[variant], pdfs[variant])
+            pending = start_pdfs(book, missing)
+        self.underway = _Underway(book, paths, cached, missing, pending)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # the build stops: PDFs still being made would be for nothing
+        if self.underway is not None and self.underway.pending is not None:
+            self.underway.pending.stop()
+        self.underway = None
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        underway, self.underway = self.underway, None
+        if not self.active or underway is None:
+            return  # not building PDFs, or a --dirty build (said in _start)
+        self.book = underway.book
+        pdfs = dict(underway.cached)
+        if underway.missing:
+            warnings: list[str] = []
+
+            def warn(line: str) -> None:
+                warnings.append(line)
+                self._warn(line)
+
+            if underway.pending is not None:
+                made = underway.pending.result(log=self._info, warn=warn)
+            else:
+                from coursebook.pdf import build_pdfs
+
+                made = build_pdfs(underway.book, underway.missing, log=self._info, warn=warn)
+            pdfs.update(made)
+            underway.paths[underway.missing[0]].parent.mkdir(parents=True, exist_ok=True)
+            for variant in underway.missing:
+                path = underway.paths[variant]
+                _write_atomically(_warnings_path(path), _warnings_record(path, warnings))
+                _write_atomically(path, pdfs[variant])
         self.pdfs = pdfs
         for variant, pdf in pdfs.items():
             _write_atomically(Path(config.site_dir) / self._filename(variant), pdf)
-        self._prune(cache)
-        log.info(f"workbook: done in {time.perf_counter() - started:.1f} s")
+        self._prune(self.root / CACHE_DIR)
+        log.info(f"workbook: done in {time.perf_counter() - self.started:.1f} s")
 
     @staticmethod
     def _info(message: str) -> None:
         log.info(f"workbook: {message}")
 
-    @staticmethod
-    def _warn(message: str) -> None:
-        log.warning(f"workbook: {message}")
+    def _warn(self, message: str) -> None:
+        if message not in self.said:  # a cached PDF's and a new one's may share a warning
+            self.said.add(message)
+            log.warning(f"workbook: {message}")
 
     @staticmethod
     def _prune(cache: Path) -> None:
@@ -291,6 +340,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         entries.sort(reverse=True)
         for _, old in entries[CACHE_KEEP:]:
             with contextlib.suppress(OSError):
+                _warnings_path(old).unlink(missing_ok=True)
                 old.unlink()
 
     def _book(self, config: MkDocsConfig, chapters: tuple[Chapter, ...]) -> Book:
@@ -355,6 +405,19 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         return MATERIAL_COLORS.get(str(name), MATERIAL_COLORS["indigo"])
 
 
+@dataclass
+class _Underway:
+    """A build's PDFs between on_env and on_post_build."""
+
+    book: Book
+    paths: dict[Variant, Path]
+    """Where each variant's PDF is kept in the cache."""
+    cached: dict[Variant, bytes]
+    missing: list[Variant]
+    pending: PdfsUnderWay | None
+    """The missing ones being made in a forked process (None: made in on_post_build)."""
+
+
 class _LazyMarkdown:
     """Worksheet text to HTML with the site's extensions, set up on first use: a warm build
     that reuses the cached PDFs never renders any."""
@@ -368,6 +431,37 @@ class _LazyMarkdown:
         if self.convert is None:
             self.convert = safe_markdown(self.extensions, self.configs)
         return self.convert(text)
+
+
+KEPT_WARNINGS_BYTES = 1_000_000
+"""The most read back of the warnings kept beside a cached PDF (more is not ours)."""
+
+
+def _warnings_path(pdf: Path) -> Path:
+    return pdf.with_suffix(".warnings.json")
+
+
+def _warnings_record(pdf: Path, warnings: list[str]) -> bytes:
+    """The warnings met making ``pdf``, to be said again whenever it is reused."""
+    record = {"pdf": pdf.name, "warnings": warnings}
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def _kept_warnings(pdf: Path) -> list[str]:
+    """The warnings kept beside a cached PDF: none if the file is absent, too big, damaged
+    or for another PDF; each made one safe line (the cache folder may come from elsewhere)."""
+    try:
+        with _warnings_path(pdf).open("rb") as file:
+            data = file.read(KEPT_WARNINGS_BYTES + 1)
+        record = json.loads(data) if len(data) <= KEPT_WARNINGS_BYTES else None
+    except (OSError, ValueError):
+        return []
+    if not isinstance(record, dict) or record.get("pdf") != pdf.name:
+        return []
+    lines = record.get("warnings")
+    if not isinstance(lines, list):
+        return []
+    return [display(line, 500) for line in lines if isinstance(line, str)]
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -1,0 +1,97 @@
+"""Work in a forked process (pdf/forked.py), and the PDFs made beside MkDocs' own work
+(``start_pdfs``): results, failures and what is reported come back as if made here."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pytest
+from coursebook.pdf import Book, Chapter
+from coursebook.pdf import build as pdf_build
+from coursebook.pdf.forked import Forked, ForkedError
+
+PARENT = os.getpid()
+
+
+def test_a_forked_function_hands_back_its_result_or_its_failure() -> None:
+    assert Forked(lambda: {"pages": 3, "data": b"%PDF"}).result() == {"pages": 3, "data": b"%PDF"}
+
+    def fails() -> None:
+        raise ValueError("no such chapter")
+
+    with pytest.raises(ForkedError, match="ValueError: no such chapter"):
+        Forked(fails).result()
+
+    def dies() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(ForkedError, match="without a result"):
+        Forked(dies).result()
+
+
+def test_a_stopped_process_is_gone() -> None:
+    def waits() -> None:
+        signal.pause()
+
+    work = Forked(waits)
+    work.stop()
+    with pytest.raises(ChildProcessError):  # ended, and waited for
+        os.waitpid(work.pid, os.WNOHANG)
+
+
+BOOK = Book(title="T", chapters=(Chapter("One", "", "<p>Text</p>"),))
+
+
+def test_pdfs_made_aside_report_their_lines_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
+        assert os.getpid() != PARENT  # made in the forked process
+        log("print: laid out 3 pages")  # type: ignore[operator]
+        warn("One (index.md): image 'x.png' not found")  # type: ignore[operator]
+        log("print: wrote 0.01 MB")  # type: ignore[operator]
+        return {variant: b"%PDF-" + variant.encode() for variant in variants}
+
+    monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
+    underway = pdf_build.PdfsUnderWay(BOOK, ["print"])
+    lines: list[str] = []
+    pdfs = underway.result(
+        log=lambda m: lines.append(f"log {m}"), warn=lambda m: lines.append(f"warn {m}")
+    )
+    assert pdfs == {"print": b"%PDF-print"}
+    assert lines == [
+        "log print: laid out 3 pages",
+        "warn One (index.md): image 'x.png' not found",
+        "log print: wrote 0.01 MB",
+    ]
+
+
+def test_pdfs_whose_process_dies_are_made_here_instead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process killed (out of memory, say) costs time, never the PDFs; an error is then met
+    here, as it would be without the process, and reported the usual way."""
+
+    def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
+        if os.getpid() != PARENT:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return {"fillable": b"%PDF-made-here"}
+
+    monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
+    underway = pdf_build.PdfsUnderWay(BOOK, ["fillable"])
+    lines: list[str] = []
+    assert underway.result(log=lines.append) == {"fillable": b"%PDF-made-here"}
+    assert lines == ["building the PDFs again in this process (the process ended without a result)"]
+    with pytest.raises(RuntimeError):
+        underway.result()  # taken once
+
+
+def test_no_process_is_forked_while_another_thread_runs() -> None:
+    """Forking a process with threads (``mkdocs serve`` has some) can hang the copy: the
+    PDFs are then made in on_post_build, in this process."""
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        assert pdf_build.start_pdfs(BOOK, ["print"]) is None
+    finally:
+        done.set()
+        thread.join()
