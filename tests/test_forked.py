@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from coursebook.pdf import Book, Chapter
@@ -39,6 +41,22 @@ def test_a_stopped_process_is_gone() -> None:
     work.stop()
     with pytest.raises(ChildProcessError):  # ended, and waited for
         os.waitpid(work.pid, os.WNOHANG)
+
+
+def test_a_child_whose_parent_stopped_listening_ends_there(tmp_path: Path) -> None:
+    """It cannot hand its result over; it must not come back into the parent's code either
+    (it would go on with the parent's work: a second build writing the same site)."""
+    came_back = tmp_path / "came-back"
+    me = os.getpid()
+    try:
+        work = Forked(lambda: time.sleep(0.3) or b"x" * 1_000_000)  # more than a pipe holds
+    finally:
+        if os.getpid() != me:
+            came_back.write_text("the child came back")
+            os._exit(1)
+    work.pipe.close()  # the parent stops listening before the child writes
+    os.waitpid(work.pid, 0)
+    assert not came_back.exists()
 
 
 BOOK = Book(title="T", chapters=(Chapter("One", "", "<p>Text</p>"),))

@@ -28,14 +28,18 @@ class Forked:
         read, write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: do the work, hand the result back, leave at once
-            os.close(read)
             try:
-                payload = pickle.dumps((True, work()))
-            except BaseException as exc:  # any failure is reported by the parent
-                payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write, "wb") as out:
-                out.write(payload)
-            os._exit(0)  # no clean-up of the parent's: its files and handlers are not ours
+                os.close(read)
+                try:
+                    payload = pickle.dumps((True, work()))
+                except BaseException as exc:  # any failure is reported by the parent
+                    payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)  # fails if the parent is gone: nobody to tell
+            finally:
+                # whatever happened, never return into the parent's code (a second build);
+                # and no clean-up of the parent's: its files and handlers are not ours
+                os._exit(0)
         os.close(write)
         self.pipe = os.fdopen(read, "rb")
 
