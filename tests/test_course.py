@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,28 @@ def test_built_course_has_every_worksheet_form(default_site: Path) -> None:
             r'<form class="cb-worksheet" data-worksheet="([a-z0-9-]+)"', page.read_text()
         )
     assert sorted(forms) == sorted(worksheets)
+
+
+def test_search_finds_the_worksheets_questions_and_none_of_their_controls(
+    default_site: Path,
+) -> None:
+    """A result must land on something a learner can see: not a closed dialog, a row
+    template (``__n__``) or the buttons the runtime shows."""
+    index = json.loads((default_site / "search" / "search_index.json").read_text())
+    entries = index["docs"]
+    text = " ".join(entry["title"] + " " + entry["text"] for entry in entries)
+    assert "Industries you want to work in or sell to" in text  # a question: found
+    for control in (
+        "__n__",
+        "Clear your answers?",
+        "Import answers?",
+        "Export answers",
+        "Add Industry",
+    ):
+        assert control not in text, control
+    assert not [
+        e["location"] for e in entries if e["location"].endswith(("-clear-title", "-import-title"))
+    ]
 
 
 def test_every_chapter_has_a_description_for_search_and_social(default_site: Path) -> None:
