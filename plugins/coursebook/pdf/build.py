@@ -324,8 +324,8 @@ def pages_listed_once() -> Iterator[None]:
 
     WeasyPrint asks for the whole list once per tagged element and per link, and pydyf
     builds it afresh each time, so writing a tagged document of n pages with e elements
-    costs n times e: a tenth to a fifth of writing a 270-page part. The list is kept for as long as
-    the number of pages stays the same; pages are only ever added.
+    costs n times e: a tenth to a fifth of writing a 270-page part. The list is kept for as
+    long as the number of pages stays the same; pages are only ever added.
     """
     original = getattr(pydyf.PDF, "page_references", None)
     if not isinstance(original, property) or original.fget is None:

@@ -95,7 +95,6 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.pdfs: dict[Variant, bytes] = {}
         self.underway: _Underway | None = None  # this build's PDFs, from on_env on
         self.said: set[str] = set()  # this build's warnings about the PDFs
-        self.started = 0.0
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve"
@@ -232,7 +231,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
 
     def _start(self, config: MkDocsConfig) -> None:
         self.underway = None
-        self.started = time.perf_counter()
+        started = time.perf_counter()
         unrendered = [
             p.file.src_uri
             for p in self.pages
@@ -283,7 +282,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             from coursebook.pdf import start_pdfs  # only on a cache miss: it loads a lot
 
             pending = start_pdfs(book, missing)
-        self.underway = _Underway(book, paths, cached, missing, pending)
+        self.underway = _Underway(book, paths, cached, missing, pending, started)
 
     def on_build_error(self, *, error: Exception) -> None:
         # the build stops: PDFs still being made would be for nothing
@@ -293,7 +292,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         underway, self.underway = self.underway, None
-        if not self.active or underway is None:
+        if underway is None:
             return  # not building PDFs, or a --dirty build (said in _start)
         self.book = underway.book
         pdfs = dict(underway.cached)
@@ -311,7 +310,6 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
 
                 made = build_pdfs(underway.book, underway.missing, log=self._info, warn=warn)
             pdfs.update(made)
-            underway.paths[underway.missing[0]].parent.mkdir(parents=True, exist_ok=True)
             for variant in underway.missing:
                 path = underway.paths[variant]
                 _write_atomically(_warnings_path(path), _warnings_record(path, warnings))
@@ -320,7 +318,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         for variant, pdf in pdfs.items():
             _write_atomically(Path(config.site_dir) / self._filename(variant), pdf)
         self._prune(self.root / CACHE_DIR)
-        log.info(f"workbook: done in {time.perf_counter() - self.started:.1f} s")
+        log.info(f"workbook: done in {time.perf_counter() - underway.started:.1f} s")
 
     @staticmethod
     def _info(message: str) -> None:
@@ -416,6 +414,8 @@ class _Underway:
     missing: list[Variant]
     pending: PdfsUnderWay | None
     """The missing ones being made in a forked process (None: made in on_post_build)."""
+    started: float
+    """When on_env took them up (``time.perf_counter``)."""
 
 
 class _LazyMarkdown:
