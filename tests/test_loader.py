@@ -102,3 +102,30 @@ def test_the_cache_returns_the_same_worksheet_and_notices_changes(tmp_path: Path
         WorksheetErrors, match=r"worksheets/every-field.yml:4:10: .version. must be at least 1"
     ):
         load_worksheets(folder, tmp_path, cache)
+
+
+def test_a_cache_entry_the_course_folder_brings_is_never_taken(tmp_path: Path) -> None:
+    """Anyone can hash a worksheet file; only this user's secret names its cache entry. An
+    entry planted under the name an outsider can work out is not read: the file is."""
+    import dataclasses
+    import hashlib
+
+    from coursebook import __version__
+    from coursebook.model.loader import CACHE_FORMAT
+
+    source = HERE / "fixtures" / "site" / "worksheets" / "every-field.yml"
+    folder, cache = tmp_path / "worksheets", tmp_path / "cache"
+    folder.mkdir()
+    cache.mkdir()
+    content = source.read_bytes()
+    (folder / "every-field.yml").write_bytes(content)
+    real = load_worksheet(folder / "every-field.yml", "worksheets/every-field.yml")
+    planted = dataclasses.replace(real, title="Planted, never validated")
+    digest = hashlib.sha256(f"{__version__}\0worksheets/every-field.yml\0".encode() + content)
+    record = {
+        "cache": CACHE_FORMAT,
+        "digest": digest.hexdigest(),
+        "worksheet": dataclasses.asdict(planted),
+    }
+    (cache / f"{digest.hexdigest()}.json").write_text(json.dumps(record))
+    assert load_worksheets(folder, tmp_path, cache)["every-field"].title == real.title

@@ -21,6 +21,7 @@ from coursebook import __version__
 from coursebook.model.errors import WorksheetError, WorksheetErrors
 from coursebook.model.worksheet import FIELD_TYPES, Column, Field, Option, Section, Worksheet
 from coursebook.model.yamlpos import DuplicateKeyError, LimitError, Positions, parse_yaml
+from coursebook.secret import local_secret
 
 SCHEMA_FILE = "worksheet.schema.json"
 WORKSHEET_SUFFIXES = (".yml", ".yaml")
@@ -581,7 +582,9 @@ def _load_cached(path: Path, display: str, cache: Path | None) -> Worksheet:
     """The worksheet of ``path``, from the cache when its bytes are unchanged.
 
     An entry is plain JSON holding the file's digest: reading one can never run code, and
-    an entry that does not check out (edited, damaged, another version) is ignored.
+    an entry that does not check out (edited, damaged, another version) is ignored. The
+    digest is keyed by this user's secret (``coursebook.secret``), so an entry a course
+    folder brings along is never found: every worksheet of it is validated here.
     """
     if cache is None:
         return load_worksheet(path, display)
@@ -591,7 +594,10 @@ def _load_cached(path: Path, display: str, cache: Path | None) -> Worksheet:
         content = path.read_bytes()
     except OSError:
         return load_worksheet(path, display)  # reports the read error
-    digest = hashlib.sha256(f"{__version__}\0{display}\0".encode() + content).hexdigest()
+    # keyed by this user's secret: a course folder cannot bring an entry of its own
+    hashed = hashlib.sha256(local_secret())
+    hashed.update(f"{__version__}\0{display}\0".encode() + content)
+    digest = hashed.hexdigest()
     entry = cache / f"{digest}.json"
     try:
         cached = json.loads(entry.read_text("utf-8"))

@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from coursebook import __version__
 from coursebook.pdf.book import Book
 from coursebook.pdf.chapters import page_key
+from coursebook.secret import local_secret
 
 # A superset of the images the chapters use, found without parsing (fast on warm builds).
 _SOURCE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -73,8 +74,10 @@ def fingerprint(book: Book, variant: str, settings: Mapping[str, Any] | None = N
 def fingerprints(
     book: Book, variants: Iterable[str], settings: Mapping[str, Any] | None = None
 ) -> dict[str, str]:
-    """``fingerprint`` of each variant, the book (its pages and image files) hashed once."""
-    digest = hashlib.sha256()
+    """``fingerprint`` of each variant, the book (its pages and image files) hashed once.
+    Keyed by this user's secret: a course folder cannot bring a PDF the cache would take
+    for one it made."""
+    digest = hashlib.sha256(local_secret())
 
     def add(part: Any) -> None:
         text = json.dumps(part, sort_keys=True, default=str, ensure_ascii=False)
