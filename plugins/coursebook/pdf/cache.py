@@ -7,19 +7,16 @@ WeasyPrint version: if none of these changed, the PDF would come out the same.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from coursebook import __version__
+from coursebook.keyed import code_digest
 from coursebook.pdf.book import Book
 from coursebook.pdf.chapters import page_key
 from coursebook.secret import local_secret
@@ -28,21 +25,9 @@ from coursebook.secret import local_secret
 _SOURCE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
-@cache
 def _code_digest() -> str:
     """What changes the output when this package or WeasyPrint changes."""
-    digest = hashlib.sha256(__version__.encode())
-    with contextlib.suppress(PackageNotFoundError):
-        digest.update(version("weasyprint").encode())
-    package = Path(__file__).resolve().parent
-    sources = [*sorted(package.rglob("*.py")), *sorted((package / "templates").iterdir())]
-    sources.append(package.parent / "answers" / "fields.py")
-    sources.append(package.parent / "i18n" / "catalogue.py")
-    for path in sources:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(("pdf", "answers/fields.py", "i18n/catalogue.py"), ("weasyprint",))
 
 
 def _image_files(book: Book) -> Iterator[tuple[str, Path]]:

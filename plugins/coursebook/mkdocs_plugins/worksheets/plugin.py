@@ -29,6 +29,7 @@ from coursebook.html import (
     safe_markdown,
 )
 from coursebook.html.course import course_data, to_script_json
+from coursebook.html.kept import KeptForms, markdown_settings
 from coursebook.html.offline import (
     manifest,
     offline_files,
@@ -85,6 +86,10 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.namespace = "coursebook"
         self.coach = CoachSite()
         self.slots = Slots()
+        self.forms = KeptForms(None, self.catalogue, None)
+        self.digests: dict[str, str] = {}  # a form's HTML -> its search digest
+        self.indexed = False  # Material's search plugin reads the pages
+        self.whole: dict[str, str] = {}  # a page's content while the indexer reads its digest
         self.command = "build"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -103,8 +108,8 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             )
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.worksheets_dir = self.root / self.config.worksheets_dir
+        cache = self.root / ".cache" / "plugin" / "worksheets"
         try:
-            cache = self.root / ".cache" / "plugin" / "worksheets"
             self.worksheets = load_worksheets(self.worksheets_dir, self.root, cache)
         except WorksheetErrors as exc:
             raise PluginError(str(exc)) from None
@@ -119,13 +124,24 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             toc.setdefault("permalink_title", t("theme.permalink"))
         # worksheet text is rendered with the site's own Markdown set-up (minus raw HTML)
         markdown = safe_markdown(list(config.markdown_extensions), config.mdx_configs)
+        setup = markdown_settings(list(config.markdown_extensions), config.mdx_configs)
+        self.forms = KeptForms(cache / "forms", t, setup)
+        self.digests.clear()
         self.slots = Slots()
-        hold = self.slots.hold
-        config.markdown_extensions.append(
-            WorksheetBlockExtension(
-                self.worksheets, lambda ws: render_worksheet(ws, markdown, t), hold
-            )
+        self.indexed = any(
+            type(p).__module__.startswith("material.plugins.search")
+            for p in config.plugins.values()
         )
+
+        def form(worksheet: Worksheet) -> str:
+            kept = self.forms.form(worksheet, lambda: render_worksheet(worksheet, markdown, t))
+            self.digests[kept.html] = kept.search
+            return kept.html
+
+        def hold(html: str) -> str:
+            return self.slots.hold(html, self.digests.get(html) if self.indexed else None)
+
+        config.markdown_extensions.append(WorksheetBlockExtension(self.worksheets, form, hold))
         config.markdown_extensions.append(WorkbookBlockExtension(self._workbook, hold))
         config.markdown_extensions.append(OnlyBlocksExtension())
         runtime = package_files("coursebook.runtime")
@@ -310,7 +326,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             taken = getattr(page, "_title_from_render", None)
             if isinstance(taken, str):
                 page._title_from_render = plain(taken)
-        return self.slots.fill(html)
+        return self.slots.fill(html, page.file.src_uri)
 
     # after the workbook plugin (-50) has taken its copy of the page for the PDF
     @event_priority(-100)
@@ -322,6 +338,24 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         return drop_pdf_only(html)
 
     on_page_content = CombinedEvent(_clean_page, _drop_pdf_only)
+
+    # Material's search (priority 0) parses each page; our forms are mostly controls it
+    # reads nothing from, so it is given their digests, and the forms come back after
+    @event_priority(50)
+    def _digests_in(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> None:
+        if self.config.enabled and self.indexed:
+            key = page.file.src_uri
+            self.whole[key] = page.content or ""
+            page.content = self.slots.for_search(page.content or "", key)
+
+    @event_priority(-50)
+    def _forms_back(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> None:
+        whole = self.whole.pop(page.file.src_uri, None)
+        if whole is not None:
+            back = self.slots.after_search(page.content or "", page.file.src_uri)
+            page.content = whole if back is None else back
+
+    on_page_context = CombinedEvent(_digests_in, _forms_back)
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:
@@ -359,7 +393,10 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     # last, so the pages, assets and search index of every plugin are there to be listed
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if not self.config.enabled or self.command == "serve":
+        if not self.config.enabled:
+            return
+        self.forms.prune()
+        if self.command == "serve":
             return
         site = Path(config.site_dir)
         if self.config.offline:
