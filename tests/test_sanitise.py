@@ -13,8 +13,10 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
+from coursebook.html import sanitise
 from coursebook.html.course import to_script_json
-from coursebook.html.sanitise import clean_page, clean_text
+from coursebook.html.sanitise import clean_page, clean_text, dropped_addresses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,6 +141,15 @@ def test_sanitising_twice_changes_nothing(document: str) -> None:
 
 
 @settings(max_examples=150, deadline=None)
+@given(documents)
+def test_the_quick_scan_never_hides_an_address_taken_out(document: str) -> None:
+    """Pages the scan passes are not parsed: it must pass none the parser would fault."""
+    parser = sanitise._Addresses()
+    parser.feed(document)
+    parser.close()
+    assert dropped_addresses(document) == parser.dropped
+
+
 @given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
 def test_embedded_data_cannot_end_its_script(data: object) -> None:
     """No text can close the ``<script>`` the course data sits in or open a comment there,
@@ -156,3 +167,26 @@ def test_the_checks_above_can_fail() -> None:
         except AssertionError:
             continue
         raise AssertionError(f"{hostile} passed as inert")
+
+
+HIDDEN_SCHEMES = [
+    '<a href="javascript:alert(1)">x</a>',
+    '<img SRC=" java\tscript:alert(1)">',
+    "<a href='&#106;avascript:alert(1)'>x</a>",
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="file:///etc/passwd">x</a>',
+    '<video poster="vbscript:x"></video>',
+    '<blockquote cite="FILE:x">q</blockquote>',
+]
+
+
+@pytest.mark.parametrize("bad", HIDDEN_SCHEMES)
+def test_every_address_taken_out_is_named(bad: str) -> None:
+    """The author is told of each address the page loses, however it is spelled, and on a
+    page of ordinary links too (most pages are checked by a quick scan first)."""
+    ordinary = '<p><a href="https://example.org/?a=1&amp;b=2">w</a> <a href="../x/#y">r</a></p>'
+    page = ordinary * 50 + bad + ordinary
+    (dropped,) = dropped_addresses(page)
+    assert dropped[0].split()[1] in bad.lower()
+    assert dropped[1].replace("\t", "").lower() not in clean_page(page).lower()
+    assert dropped_addresses(ordinary * 50) == []

@@ -83,6 +83,12 @@ _OTHER_INPUT = re.compile(r'<input\b(?![^>]*\stype="(?:checkbox|radio)")[^>]*>',
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
+_URL_ATTRIBUTES = {"href", "src", "poster", "cite", "srcset"}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+# browsers ignore these inside a scheme ("java\tscript:"), so the check does too
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
+
+
 def _filter(tag: str, attribute: str, value: str, *, page: bool) -> str | None:
     """Per-value rules an allowlist of names cannot say."""
     if tag == "input" and attribute == "type":
@@ -92,13 +98,14 @@ def _filter(tag: str, attribute: str, value: str, *, page: bool) -> str | None:
         return None  # worksheet text loads nothing from another server
     if attribute == "target":
         return value if value in ("_blank", "_self") else None
+    if attribute in _URL_ATTRIBUTES and _foreign_scheme(value):
+        return None  # nh3 checks links and sources, not ``cite`` or ``srcset``
     return value
 
 
-_URL_ATTRIBUTES = {"href", "src", "poster", "cite", "srcset"}
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-# browsers ignore these inside a scheme ("java\tscript:"), so the check does too
-_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
+def _foreign_scheme(address: str) -> bool:
+    scheme = _SCHEME.match(_IGNORED_IN_URL.sub("", address))
+    return bool(scheme and scheme.group(1).lower() not in _SCHEMES)
 
 
 class _Addresses(HTMLParser):
@@ -108,17 +115,35 @@ class _Addresses(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if name not in _URL_ATTRIBUTES or not value:
-                continue
-            scheme = _SCHEME.match(_IGNORED_IN_URL.sub("", value))
-            if scheme and scheme.group(1).lower() not in _SCHEMES:
+            if name in _URL_ATTRIBUTES and value and _foreign_scheme(value):
                 self.dropped.append((f"{tag} {name}", html_module.unescape(value).strip()))
+
+
+# every value an address attribute could have, as HTMLParser reads attributes (repeated
+# "=" included), wherever the name appears: a superset, to find pages with nothing to drop.
+# Matched in the lower-cased page: four times faster than ignoring case
+_ADDRESS_VALUES = re.compile(
+    r"""(?:href|src|poster|cite|srcset)\s*=+\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*))"""
+)
+_PLAIN_SAFE = re.compile(r"(?:https?|mailto):|[^:&\x00-\x20\x7f]*$", re.IGNORECASE)
+
+
+def _nothing_to_drop(html: str) -> bool:
+    """Whether every address-like value is plainly a web, mail or relative address (most
+    pages): then parsing the page for dropped addresses would find none."""
+    for match in _ADDRESS_VALUES.finditer(html.lower()):
+        value = match.group(1) or match.group(2) or match.group(3) or ""
+        if not _PLAIN_SAFE.match(value):
+            return False
+    return True
 
 
 def dropped_addresses(html: str) -> list[tuple[str, str]]:
     """The addresses ``clean_page`` will take out, as ``(element and attribute, address)``:
     ``file:``, ``data:``, ``javascript:`` and every other scheme but web and mail. Said to
     the author, because a picture or link that silently vanishes looks like a bug."""
+    if _nothing_to_drop(html):
+        return []
     parser = _Addresses()
     parser.feed(html)
     parser.close()
