@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from coursebook.pdf import Book, Chapter
 from coursebook.pdf import build as pdf_build
-from coursebook.pdf.forked import Forked, ForkedError
+from coursebook.pdf.forked import Forked, ForkedError, Worker
 
 PARENT = os.getpid()
 
@@ -62,6 +64,14 @@ def test_a_child_whose_parent_stopped_listening_ends_there(tmp_path: Path) -> No
 BOOK = Book(title="T", chapters=(Chapter("One", "", "<p>Text</p>"),))
 
 
+@pytest.fixture
+def can_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads an earlier test left (a test server) would keep ``start_pdfs`` from forking;
+    these tests fork nothing that threads could upset."""
+    monkeypatch.setattr(pdf_build, "_can_fork", lambda: True)
+
+
+@pytest.mark.usefixtures("can_fork")
 def test_pdfs_made_aside_report_their_lines_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
         assert os.getpid() != PARENT  # made in the forked process
@@ -71,7 +81,8 @@ def test_pdfs_made_aside_report_their_lines_in_order(monkeypatch: pytest.MonkeyP
         return {variant: b"%PDF-" + variant.encode() for variant in variants}
 
     monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
-    underway = pdf_build.PdfsUnderWay(BOOK, ["print"])
+    underway = pdf_build.start_pdfs(BOOK, ["print"])
+    assert underway is not None
     lines: list[str] = []
     pdfs = underway.result(
         log=lambda m: lines.append(f"log {m}"), warn=lambda m: lines.append(f"warn {m}")
@@ -84,6 +95,7 @@ def test_pdfs_made_aside_report_their_lines_in_order(monkeypatch: pytest.MonkeyP
     ]
 
 
+@pytest.mark.usefixtures("can_fork")
 def test_pdfs_whose_process_dies_are_made_here_instead(monkeypatch: pytest.MonkeyPatch) -> None:
     """A process killed (out of memory, say) costs time, never the PDFs; an error is then met
     here, as it would be without the process, and reported the usual way."""
@@ -94,7 +106,8 @@ def test_pdfs_whose_process_dies_are_made_here_instead(monkeypatch: pytest.Monke
         return {"fillable": b"%PDF-made-here"}
 
     monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
-    underway = pdf_build.PdfsUnderWay(BOOK, ["fillable"])
+    underway = pdf_build.start_pdfs(BOOK, ["fillable"])
+    assert underway is not None
     lines: list[str] = []
     assert underway.result(log=lines.append) == {"fillable": b"%PDF-made-here"}
     assert lines == ["building the PDFs again in this process (the process ended without a result)"]
@@ -113,3 +126,81 @@ def test_no_process_is_forked_while_another_thread_runs() -> None:
     finally:
         done.set()
         thread.join()
+
+
+def test_a_worker_talks_both_ways_then_hands_back_its_result() -> None:
+    def work(channel: object) -> str:
+        channel.send(("asks", 2))  # type: ignore[attr-defined]
+        told = channel.recv()  # type: ignore[attr-defined]
+        return f"told {told}"
+
+    worker = Worker(work)
+    assert worker.channel.recv() == ("asks", 2)
+    worker.channel.send(40)
+    assert worker.result() == "told 40"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(worker.pid, os.WNOHANG)
+
+    def fails(channel: object) -> None:
+        raise KeyError("part 3")
+
+    with pytest.raises(ForkedError, match="KeyError: 'part 3'"):
+        Worker(fails).result()
+
+
+def test_a_worker_whose_parent_stops_listening_leaves(tmp_path: Path) -> None:
+    came_back = tmp_path / "came-back"
+    me = os.getpid()
+    try:
+        worker = Worker(lambda channel: channel.recv())
+    finally:
+        if os.getpid() != me:
+            came_back.write_text("the child came back")
+            os._exit(1)
+    worker.channel.close()  # gone without a word: the child's recv fails, and it leaves
+    os.waitpid(worker.pid, 0)
+    assert not came_back.exists()
+
+
+@pytest.mark.usefixtures("can_fork")
+def test_a_preloaded_process_imports_the_pdf_library_before_it_has_the_book(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Started before the pages exist, it makes the PDFs of the book it is later given; a
+    book it cannot be sent leaves it stopped, and the caller makes them another way."""
+
+    def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
+        log(f"weasyprint loaded first: {'weasyprint' in sys.modules}")  # type: ignore[operator]
+        return {variant: book.title.encode() for variant in variants}
+
+    monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    preloaded = pdf_build.preload_pdfs()
+    assert preloaded is not None
+    underway = pdf_build.start_pdfs(dataclasses.replace(BOOK, title="Later"), ["print"], preloaded)
+    assert underway is not None
+    lines: list[str] = []
+    assert underway.result(log=lines.append) == {"print": b"Later"}
+    assert lines == ["weasyprint loaded first: True"]
+    assert preloaded.start(BOOK, ["print"]) is None  # used once
+
+    # a book that cannot be sent (a function of another plugin's, say)
+    unsendable = dataclasses.replace(BOOK, markdown=lambda text: text)
+    preloaded = pdf_build.preload_pdfs()
+    assert preloaded is not None
+    worker = preloaded._worker
+    assert worker is not None
+    assert preloaded.start(unsendable, ["print"]) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(worker.pid, os.WNOHANG)
+    underway = pdf_build.start_pdfs(unsendable, ["print"], preloaded)
+    assert underway is not None  # made the usual way instead
+    assert underway.result() == {"print": b"T"}
+
+    # one never used is stopped
+    preloaded = pdf_build.preload_pdfs()
+    assert preloaded is not None and preloaded._worker is not None
+    pid = preloaded._worker.pid
+    preloaded.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

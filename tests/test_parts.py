@@ -12,6 +12,7 @@ from coursebook.pdf.parts import (
     PAGE_SLOT,
     PART_CSS,
     XREF_SCHEME,
+    CannotJoin,
     Parts,
     group_chapters,
     lay_out_in_parts,
@@ -63,34 +64,29 @@ def test_contents_numbers_replace_the_placeholders() -> None:
     assert 'data-page="">C' in numbered  # not found: no number rather than a wrong one
 
 
-def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
+def test_parts_laid_out_in_turn_or_at_once_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a spare core (or fork) each part is written before the next is laid out;
-    both ways give the same pages, numbering and links."""
+    """One part at a time, in this process, or parts at once in forked processes (their
+    page numbers made afterwards): the same bytes, pages, numbering and links."""
     import weasyprint
     from pypdf import PdfReader
 
     chapters = [
         f'<section class="cb-chapter" id="c{n}"><h1 id="c{n}-t">Chapter {n}</h1>'
         + "<p>Words enough for a page. </p>" * 40
-        + f'<p><a href="#c{3 - n}-t">to the other chapter</a></p></section>'
-        for n in (1, 2)
+        + f'<p><a href="#c{(n % 3) + 1}-t">to the next chapter</a></p>'
+        + f'<img src="missing-{n}.png" alt=""></section>'
+        for n in (1, 2, 3)
     ]
     style = "<style>@page { @bottom-right { content: counter(page) } }" + PART_CSS + "</style>"
+    head = f"<html lang='en'><head><title>A &lt;/style&gt; title</title>{style}</head>"
     front = (
-        f"<html lang='en'><head><title>A &lt;/style&gt; title</title>{style}</head><body><nav class='cb-contents'>"
-        f'<a href="#c1-t"{PAGE_SLOT}>One</a> <a href="#c2-t"{PAGE_SLOT}>Two</a></nav></body></html>'
+        f"{head}<body><nav class='cb-contents'>"
+        + "".join(f'<a href="#c{n}-t"{PAGE_SLOT}>No. {n}</a> ' for n in (1, 2, 3))
+        + "</nav></body></html>"
     )
-    documents = link_across(
-        [
-            front,
-            *(
-                f"<html lang='en'><head><title>A &lt;/style&gt; title</title>{style}</head><body>{c}</body></html>"
-                for c in chapters
-            ),
-        ]
-    )
+    documents = link_across([front, *(f"{head}<body>{c}</body></html>" for c in chapters)])
     parts = Parts(documents[0], tuple(documents[1:]))
 
     class Forms:
@@ -99,21 +95,16 @@ def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
         def __call__(self, document: object, pdf: object) -> None:
             pass
 
+    warnings: list[str] = []
+
     def lay_out(html: str) -> weasyprint.Document:
+        warnings.extend(re.findall(r"missing-\d", html))
         return weasyprint.HTML(string=html).render()
 
     def write(document: weasyprint.Document, finisher: object) -> bytes:
         return document.write_pdf(finisher=finisher, pdf_tags=True)  # type: ignore[no-any-return]
 
-    # a layout that fails half-way leaves no process behind, whatever was being written
-    laid: list[str] = []
-
-    def fails_on_the_second(html: str) -> weasyprint.Document:
-        laid.append(html)
-        if len(laid) == 3:  # the front, the first part, then the second part
-            raise RuntimeError("the second part cannot be laid out")
-        return lay_out(html)
-
+    # a part that fails in its process: the caller is told, and no process is left behind
     forked: list[int] = []
     fork = os.fork
 
@@ -123,20 +114,28 @@ def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
             forked.append(pid)
         return pid
 
+    def fails_on_the_second(html: str) -> weasyprint.Document:
+        if "Chapter 2" in html:
+            raise RuntimeError("the second part cannot be laid out")
+        return lay_out(html)
+
     monkeypatch.setattr(os, "fork", recorded_fork)
-    with pytest.raises(RuntimeError):
-        lay_out_in_parts(parts, fails_on_the_second, write, Forms, fork=True)
-    assert forked
+    with pytest.raises(CannotJoin, match="part 2: RuntimeError: the second part"):
+        lay_out_in_parts(parts, fails_on_the_second, write, Forms, workers=2)
+    assert len(forked) >= 2
     for pid in forked:
         with pytest.raises(ChildProcessError):  # ended, and waited for
             os.waitpid(pid, os.WNOHANG)
     monkeypatch.undo()
 
-    texts = []
-    for fork in (False, True):
-        pdf, pages, _ = lay_out_in_parts(parts, lay_out, write, Forms, fork=fork)
-        (tmp_path / f"{fork}.pdf").write_bytes(pdf)
-        reader = PdfReader(tmp_path / f"{fork}.pdf", strict=True)
+    made = []
+    for workers in (1, 2, 3):
+        warnings.clear()
+        pdf, pages, _ = lay_out_in_parts(
+            parts, lay_out, write, Forms, workers=workers, carried=(warnings,)
+        )
+        (tmp_path / f"{workers}.pdf").write_bytes(pdf)
+        reader = PdfReader(tmp_path / f"{workers}.pdf", strict=True)
         assert len(reader.pages) == pages
         text = [page.extract_text() for page in reader.pages]
         destinations = {
@@ -144,11 +143,16 @@ def test_parts_written_in_turn_or_while_the_next_is_laid_out_are_the_same(
             for name, dest in reader.named_destinations.items()
         }
         assert destinations["c2-t"] == next(i for i, t in enumerate(text) if "Chapter 2" in t)
-        texts.append((text, destinations))
-    assert texts[0] == texts[1]
-    contents = texts[0][0][0]
-    # the contents give each chapter the number of the page it is on
-    assert re.search(rf"Two[ .]*{texts[0][1]['c2-t'] + 1}\b", contents), contents
+        # what the parts' processes noted comes back, in order
+        assert warnings == ["missing-1", "missing-2", "missing-3"]
+        made.append((re.sub(rb"/(CreationDate|ModDate) [^/>]*|/ID \[[^]]*\]", b"", pdf), text))
+    assert made[0] == made[1] == made[2]
+    text = made[0][1]
+    # every page is numbered in turn, and the contents give each chapter its page
+    assert [t.split()[-1] for t in text[1:]] == [str(n) for n in range(2, len(text) + 1)]
+    assert re.search(
+        rf"No. 3[ .]*{text.index(next(t for t in text if 'Chapter 3' in t)) + 1}\b", text[0]
+    )
 
 
 def test_pydyf_lists_pages_once_while_weasyprint_writes() -> None:
@@ -167,3 +171,53 @@ def test_pydyf_lists_pages_once_while_weasyprint_writes() -> None:
             pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
         assert len(pdf.page_references) == 3 and pdf.page_references == original.fget(pdf)
     assert pydyf.PDF.page_references is original
+
+
+def test_a_book_in_parts_laid_out_at_once_reports_what_each_part_met(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through ``build_pdf``: each chapter a part, two at a time where there are two cores;
+    a file refused in a part's process (here, the fetcher given no folder at all) is
+    reported all the same."""
+    from coursebook.pdf import Book, Chapter, build_pdf
+    from coursebook.pdf import build as pdf_build
+    from pypdf import PdfReader
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.png").write_bytes(b"\x89PNG not really")
+    chapters = tuple(
+        Chapter(
+            f"Chapter {n}",
+            f"c{n}/",
+            f"<h1>Chapter {n}</h1>"
+            + "<p>Words for the page. </p>" * 30
+            + ('<img src="../a.png" alt="">' if n == 3 else ""),
+        )
+        for n in (1, 2, 3, 4)
+    )
+    fetcher = pdf_build.course_fetcher
+    monkeypatch.setattr(
+        pdf_build, "course_fetcher", lambda folders, remote, refused: fetcher((), remote, refused)
+    )
+    monkeypatch.setenv("COURSEBOOK_PDF_PART_CHARS", "1")
+    monkeypatch.delenv("COURSEBOOK_PDF_WORKERS", raising=False)
+    monkeypatch.setattr(pdf_build, "_can_fork", lambda: True)  # a test server's thread aside
+    lines: list[str] = []
+    warnings: list[str] = []
+    pdf = build_pdf(
+        Book(title="T", chapters=chapters, asset_dirs=(docs,)),
+        "print",
+        log=lines.append,
+        warn=warnings.append,
+    )
+    at_once = ", 2 at a time" if (os.cpu_count() or 1) > 1 else ""
+    (laid,) = (line for line in lines if "laid out" in line)
+    assert re.fullmatch(rf"print: laid out \d+ pages in 5 parts{at_once}", laid)
+    refused = [w for w in warnings if w.startswith("refused to read")]
+    assert len(refused) == 1 and "a.png (it is outside the course's folders)" in refused[0]
+    (tmp_path / "book.pdf").write_bytes(pdf)
+    reader = PdfReader(tmp_path / "book.pdf", strict=True)
+    assert [page.extract_text().split()[-1] for page in reader.pages[1:]] == [
+        str(n) for n in range(2, len(reader.pages) + 1)
+    ]

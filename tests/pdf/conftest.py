@@ -110,9 +110,8 @@ def pdfsite_whole(tmp_path_factory: pytest.TempPathFactory) -> Course:
 @pytest.fixture(scope="session")
 def pdfsite_in_parts(tmp_path_factory: pytest.TempPathFactory) -> Course:
     """The same site with each chapter laid out as a part of its own and the parts joined
-    (``pdf/parts.py``; a long book is laid out so). The variants are laid out in turn, so
-    that on a machine of two cores or more each part is written in a forked process while
-    the next is laid out (tests/test_parts.py lays parts out without forking)."""
+    (``pdf/parts.py``; a long book is laid out so), one part after the other (parts laid
+    out at once give the same bytes: tests/test_parts.py)."""
     env = {"COURSEBOOK_PDF_PART_CHARS": "1", "COURSEBOOK_PDF_WORKERS": "1"}
     return built_pdfsite(tmp_path_factory.mktemp("pdfsite-parts"), env)
 

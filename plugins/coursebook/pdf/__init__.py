@@ -3,7 +3,7 @@
 ``build_pdf(book, "fillable")`` makes the workbook with a real AcroForm field per answer,
 named as ``coursebook.answers.fields`` says; ``build_pdf(book, "print")`` makes the tagged
 print workbook with ruled lines; ``start_pdfs`` makes them in a forked process while the
-caller goes on; ``fingerprint`` names a build for the cache (``fingerprints``: several
+caller goes on (``preload_pdfs``: one forked earlier, importing WeasyPrint meanwhile); ``fingerprint`` names a build for the cache (``fingerprints``: several
 variants at once).
 ``coursebook.pdf.extract`` reads a filled workbook back into an answers document.
 Knows nothing of MkDocs: the ``workbook`` plugin builds the ``Book``.
@@ -24,10 +24,19 @@ if TYPE_CHECKING:
         build_pdfs,
         is_css_color,
         is_font_name,
+        preload_pdfs,
         start_pdfs,
     )
 
-_BUILD = {"book_html", "build_pdf", "build_pdfs", "is_css_color", "is_font_name", "start_pdfs"}
+_BUILD = {
+    "book_html",
+    "build_pdf",
+    "build_pdfs",
+    "is_css_color",
+    "is_font_name",
+    "preload_pdfs",
+    "start_pdfs",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -52,5 +61,6 @@ __all__ = [
     "fingerprints",
     "is_css_color",
     "is_font_name",
+    "preload_pdfs",
     "start_pdfs",
 ]

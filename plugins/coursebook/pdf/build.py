@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import logging
@@ -15,8 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pydyf
 from markupsafe import Markup
@@ -33,7 +35,7 @@ from coursebook.html import safe_markdown
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
 from coursebook.pdf.chapters import PreparedChapter, prepare_variants
 from coursebook.pdf.fetch import course_fetcher
-from coursebook.pdf.forked import Forked, ForkedError
+from coursebook.pdf.forked import Forked, ForkedError, Worker
 from coursebook.pdf.forms import FormFinisher
 from coursebook.pdf.parts import (
     PAGE_SLOT,
@@ -225,8 +227,8 @@ class Job:
     remote: bool = False
     parts: Parts | None = None
     """A long book also as a front and parts, laid out one at a time (``pdf/parts.py``)."""
-    pipeline: bool = False
-    """Write each part in a forked process while the next is laid out (a core is free)."""
+    workers: int = 1
+    """How many of its parts to lay out at once, each in a forked process (cores are free)."""
 
     @property
     def size(self) -> int:
@@ -248,7 +250,6 @@ def prepare_job(
     variant: Variant,
     warn: Report | None = None,
     chapters: list[PreparedChapter] | None = None,
-    pipeline: bool = False,
 ) -> Job:
     """Everything one variant needs, with the chapters prepared (unless given) and the
     worksheets rendered."""
@@ -276,21 +277,19 @@ def prepare_job(
         documents = link_across(documents)
         parts = Parts(documents[0], tuple(documents[1:]))
     info = pdf_info(book)
-    pipeline = pipeline and parts is not None
-    return Job(
-        variant, html, base, values, states, info, folders, book.remote_assets, parts, pipeline
-    )
+    return Job(variant, html, base, values, states, info, folders, book.remote_assets, parts)
 
 
-PART_HTML_CHARS = 600_000
+PART_HTML_CHARS = 400_000
 """The most HTML laid out at once: WeasyPrint's memory grows with what it lays out at once,
 by about 300 bytes per character of HTML."""
 WHOLE_UP_TO = 250_000
 """A book of up to this many characters of HTML is laid out whole; a longer one in parts of
-a quarter of it, at least ``PART_MIN_CHARS`` and at most ``PART_HTML_CHARS``. Parts never
-depend on the machine, so neither do the PDF's bytes; where a core is free, each part is
-written while the next is laid out."""
-PART_MIN_CHARS = 120_000
+a quarter of it, at least ``PART_MIN_CHARS`` and at most ``PART_HTML_CHARS`` (four parts
+or more: two cores lay them out two at a time with little left over). Parts never depend
+on the machine, so neither do the PDF's bytes; where cores are free, parts are laid out
+at once."""
+PART_MIN_CHARS = 60_000
 
 
 def part_budget(total: int) -> int:
@@ -403,12 +402,13 @@ def run_job(job: Job) -> Result:
                     lay_out,
                     lambda document, finisher: document.write_pdf(finisher=finisher, **options),
                     lambda: FormFinisher(job.values, job.states, job.info),
-                    fork=job.pipeline,
-                    messages=result.warnings,
+                    workers=job.workers,
+                    carried=(result.warnings, refused),
                 )
+                at_once = f", {job.workers} at a time" if job.workers > 1 else ""
                 result.log.append(
                     f"{job.variant}: laid out {pages} pages in {len(job.parts.parts) + 1} parts"
-                    + (", each written while the next was laid out" if job.pipeline else "")
+                    + at_once
                 )
             except CannotJoin as exc:
                 result.log.append(f"{job.variant}: laying out whole ({exc})")
@@ -462,14 +462,14 @@ def build_pdfs(
     """
     renders = {variant: _worksheets(book, variant) for variant in variants}
     prepared = prepare_variants(book, renders, warn)
-    # a core left over by the variants lets each write its parts while laying out the next
-    spare = (os.cpu_count() or 1) > _workers_wanted(len(variants)) and _can_fork()
     jobs: list[Job] = []
     for variant in variants:
-        jobs.append(prepare_job(book, variant, warn, prepared[variant], spare))
+        jobs.append(prepare_job(book, variant, warn, prepared[variant]))
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
     workers = concurrent_layouts(jobs)
+    # cores the variants leave free lay out the parts of each at once
+    jobs = [dataclasses.replace(job, workers=part_workers(job, workers)) for job in jobs]
     if workers > 1:
         if log:
             log(f"laying out {len(jobs)} PDFs in {workers} processes")
@@ -487,26 +487,37 @@ def build_pdfs(
     return {job.variant: result.pdf for job, result in zip(jobs, results, strict=True)}
 
 
+Lines = list[tuple[bool, str]]
+"""Progress lines and warnings (``True``), in the order made."""
+
+
+def _made(book: Book, variants: Sequence[Variant]) -> tuple[dict[Variant, bytes], Lines]:
+    """``build_pdfs``, with its lines kept to be said by another process."""
+    lines: Lines = []
+    pdfs = build_pdfs(
+        book,
+        variants,
+        log=lambda line: lines.append((False, line)),
+        warn=lambda line: lines.append((True, line)),
+    )
+    return pdfs, lines
+
+
+class _Process(Protocol):
+    def result(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
 class PdfsUnderWay:
     """``build_pdfs`` run in a forked process, so that the caller goes on meanwhile (MkDocs
     writes the site's pages while the PDFs are laid out). ``result`` waits for the PDFs and
     passes on their progress lines and warnings; should the process fail, the PDFs are
     built here instead, so that an error is met and reported exactly as without it."""
 
-    def __init__(self, book: Book, variants: Sequence[Variant]) -> None:
+    def __init__(self, book: Book, variants: Sequence[Variant], process: _Process) -> None:
         self.book, self.variants = book, list(variants)
-
-        def work() -> tuple[dict[Variant, bytes], list[tuple[bool, str]]]:
-            lines: list[tuple[bool, str]] = []  # (a warning?, text), in the order made
-            pdfs = build_pdfs(
-                book,
-                self.variants,
-                log=lambda line: lines.append((False, line)),
-                warn=lambda line: lines.append((True, line)),
-            )
-            return pdfs, lines
-
-        self._process: Forked | None = Forked(work)
+        self._process: _Process | None = process
 
     def result(
         self, *, log: Report | None = None, warn: Report | None = None
@@ -534,10 +545,60 @@ class PdfsUnderWay:
             self._process = None
 
 
-def start_pdfs(book: Book, variants: Sequence[Variant]) -> PdfsUnderWay | None:
-    """``build_pdfs`` started in a forked process, or None where this process cannot fork
-    (another system, or threads running, as under ``serve``): build them when needed."""
-    return PdfsUnderWay(book, variants) if _can_fork() else None
+class Preloaded:
+    """A process forked early that imports WeasyPrint (about 0.4 s) while the caller goes
+    on, then makes the PDFs of the book it is given (``start``), or is stopped unused.
+    For a first build, when the PDFs are sure to be needed and the pages are not yet
+    converted."""
+
+    def __init__(self) -> None:
+        self._worker: Worker | None = Worker(_preloaded)
+
+    def start(self, book: Book, variants: Sequence[Variant]) -> PdfsUnderWay | None:
+        """The PDFs under way in the preloaded process; None if it cannot take them (it is
+        gone, or the book holds something of another plugin's that cannot be sent)."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return None
+        try:
+            worker.channel.send((book, list(variants)))
+        except Exception:  # pickling raises many types; the caller builds them otherwise
+            worker.stop()
+            return None
+        return PdfsUnderWay(book, variants, worker)
+
+    def stop(self) -> None:
+        """Stop the process, unused."""
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+
+def _preloaded(channel: Connection) -> tuple[dict[Variant, bytes], Lines]:
+    import weasyprint  # noqa: F401 - the slow import, while the caller converts its pages
+
+    book, variants = channel.recv()
+    return _made(book, variants)
+
+
+def preload_pdfs() -> Preloaded | None:
+    """A ``Preloaded`` process, or None where this process cannot fork."""
+    return Preloaded() if _can_fork() else None
+
+
+def start_pdfs(
+    book: Book, variants: Sequence[Variant], preloaded: Preloaded | None = None
+) -> PdfsUnderWay | None:
+    """``build_pdfs`` started in a forked process (``preloaded``, if given and able), or
+    None where this process cannot fork (another system, or threads running, as under
+    ``serve``): build them when needed."""
+    if preloaded is not None:
+        underway = preloaded.start(book, variants)
+        if underway is not None:
+            return underway
+    if not _can_fork():
+        return None
+    return PdfsUnderWay(book, variants, Forked(lambda: _made(book, variants)))
 
 
 LAYOUT_BYTES_PER_HTML_BYTE = 250
@@ -558,6 +619,20 @@ def concurrent_layouts(jobs: Sequence[Job]) -> int:
     if available is None or need * LAYOUT_BYTES_PER_HTML_BYTE > available // 2:
         return 1
     return wanted
+
+
+def part_workers(job: Job, layouts: int) -> int:
+    """How many parts of ``job`` to lay out at once while ``layouts`` variants are laid out
+    side by side: the cores each variant has to itself, and only where the system can
+    fork and the parts' estimated memory fits in half of what is available."""
+    if job.parts is None or not _can_fork():
+        return 1
+    wanted = min(_workers_wanted(os.cpu_count() or 1) // max(1, layouts), len(job.parts.parts))
+    available = _available_memory()
+    if available is None or wanted < 2:
+        return 1
+    fits = (available // 2) // max(1, job.parts.size * LAYOUT_BYTES_PER_HTML_BYTE * layouts)
+    return max(1, min(wanted, fits))
 
 
 def _workers_wanted(jobs: int) -> int:

@@ -6,18 +6,18 @@ the pages, page numbers, contents, links, bookmarks, form fields and tag structu
 book laid out whole.
 
 WeasyPrint keeps every laid-out page until it writes the file, so a 1,000-page book needs
-over a gigabyte. Here one part is laid out at a time:
+over a gigabyte. Here a part at a time is laid out (or a few at once, one per core):
 
 1. the front with placeholder page numbers, to learn how many pages it takes;
-2. each part in turn, its first page numbered after the pages before it. Links to another
-   part would be dropped by WeasyPrint (no such anchor in this document), so they arrive as
+2. each part, its first page numbered after the pages before it. Links to another part
+   would be dropped by WeasyPrint (no such anchor in this document), so they arrive as
    ``coursebook-xref:`` links and are turned back into named destinations;
 3. the front again, with the contents' real page numbers;
 4. every part is written with its objects numbered after the previous parts', and the
    parts are joined into one file (``coursebook.pdf.join``).
 
-Where a core is free, each part is written in a forked process while the next is laid
-out.
+Parts laid out at once do not know their first page number while they are laid out: their
+margin boxes, page numbers included, are made once it is known (``coursebook.pdf.margins``).
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
 import pydyf
 
-from coursebook.pdf.forked import Forked, ForkedError
+from coursebook.pdf import margins
+from coursebook.pdf.forked import DONE, Worker
 from coursebook.pdf.join import (
     RESERVED,
     XREF_SCHEME,
@@ -42,6 +44,7 @@ from coursebook.pdf.join import (
     join,
     last_object,
 )
+from coursebook.pdf.margins import LaterMargins
 
 __all__ = [
     "PAGE_SLOT",
@@ -171,104 +174,238 @@ def lay_out_in_parts(
     write: Callable[[Any, Finisher], bytes],
     forms: Callable[[], _Forms],
     *,
-    fork: bool = False,
-    messages: list[str] | None = None,
+    workers: int = 1,
+    carried: Sequence[list[str]] = (),
 ) -> tuple[bytes, int, int]:
     """The book laid out one part at a time and joined: (PDF, pages, form fields).
 
     ``lay_out`` turns HTML into a WeasyPrint document, ``write`` writes one with a finisher,
-    ``forms`` makes the form finisher each part runs first. The front is laid out first to
-    learn its length, then each part numbered after it, then the front again with the
-    contents' page numbers; should that change the front's length, the parts are laid out
-    once more. With ``fork``, each part is written in a forked process while the next one
-    is laid out (writing is about a third of the time); ``messages`` (WeasyPrint's
-    warnings, gathered by the caller) then also gets those the writers met.
+    ``forms`` makes the form finisher each part runs first. With ``workers`` above one
+    (and a WeasyPrint whose margin boxes ``coursebook.pdf.margins`` can make afterwards),
+    that many parts are laid out at once, each in a forked process; else one after the
+    other, here. ``carried`` are lists the work adds to (WeasyPrint's warnings, addresses
+    refused); what a forked process adds to them is added here too. Either way the PDF is
+    the same.
     """
+    if workers > 1 and len(parts.parts) > 1 and margins.available():
+        return _AtOnce(parts, lay_out, write, forms, workers, carried).run()
+    return _one_by_one(parts, lay_out, write, forms)
+
+
+def _one_by_one(
+    parts: Parts,
+    lay_out: Callable[[str], Any],
+    write: Callable[[Any, Finisher], bytes],
+    forms: Callable[[], _Forms],
+) -> tuple[bytes, int, int]:
+    """The front is laid out first to learn its length, then each part numbered after it,
+    then the front again with the contents' page numbers; should that change the front's
+    length, the parts are laid out once more."""
     wanted = set(contents_targets(parts.front))
     front_pages = len(lay_out(_first_page(parts.front, 1)).pages)
     gc.collect()
     for _attempt in range(2):
-        with _PartWriter(write, forms, fork, messages if messages is not None else []) as writer:
-            page = front_pages + 1
-            anchors: dict[str, int] = {}
-            for part in parts.parts:
-                document = lay_out(_first_page(part, page))
-                for index, laid in enumerate(document.pages):
-                    for name in laid.anchors:
-                        if name in wanted:
-                            anchors.setdefault(name, page + index)
-                page += len(document.pages)
-                writer.write(document)
-                del document
-                gc.collect()  # the part's boxes, before the next part is laid out
-            front = lay_out(_first_page(numbered_front(parts.front, anchors), 1))
-            if len(front.pages) != front_pages:
-                front_pages = len(front.pages)
-                continue
-            writer.write(front)
-            laid_out = writer.finish()
-            return join([laid_out[-1], *laid_out[:-1]]), page - 1, writer.fields
+        writer = _PartWriter(forms)
+        page = front_pages + 1
+        anchors: dict[str, int] = {}
+        for part in parts.parts:
+            document = lay_out(_first_page(part, page))
+            for name, index in _anchors(document, wanted).items():
+                anchors.setdefault(name, page + index)
+            page += len(document.pages)
+            writer.write(document, write)
+            del document
+            gc.collect()  # the part's boxes, before the next part is laid out
+        front = lay_out(_first_page(numbered_front(parts.front, anchors), 1))
+        if len(front.pages) != front_pages:
+            front_pages = len(front.pages)
+            continue
+        writer.write(front, write)
+        return join([writer.parts[-1], *writer.parts[:-1]]), page - 1, writer.fields
     raise CannotJoin("the contents kept changing length")
 
 
-class _PartWriter:
-    """Writes laid-out parts in turn, each numbered after the one before; in a forked
-    process per part when ``fork`` (the result of one is waited for before the next is
-    numbered, by which time it is usually done)."""
+def _anchors(document: Any, wanted: set[str]) -> dict[str, int]:
+    """Each wanted anchor's first page in ``document``, counted from 0."""
+    found: dict[str, int] = {}
+    for index, laid in enumerate(document.pages):
+        for name in laid.anchors:
+            if name in wanted:
+                found.setdefault(name, index)
+    return found
 
-    def __init__(
-        self,
-        write: Callable[[Any, Finisher], bytes],
-        forms: Callable[[], _Forms],
-        fork: bool,
-        messages: list[str],
-    ) -> None:
-        self._write, self._forms, self._fork, self._messages = write, forms, fork, messages
+
+class _PartWriter:
+    """Writes laid-out parts in turn, each numbered after the one before."""
+
+    def __init__(self, forms: Callable[[], _Forms]) -> None:
+        self._forms = forms
         self.base, self.keys, self.fields = RESERVED, 0, 0
         self.streams: dict[str, int] = {}
         self.parts: list[PartPdf] = []
-        self._pending: Forked | None = None
 
-    def _one(self, document: Any) -> tuple[PartPdf, int, list[str]]:
-        seen = len(self._messages)
+    def write(self, document: Any, write: Callable[[Any, Finisher], bytes]) -> None:
         forms = self._forms()
         finisher = PartFinisher(forms, self.base, self.keys, self.streams)
-        data = self._write(document, finisher)
-        finisher.part.data = data
-        return finisher.part, forms.fields, self._messages[seen:]
+        finisher.part.data = write(document, finisher)
+        self.take(finisher.part, forms.fields)
 
-    def _take(self, part: PartPdf, fields: int, messages: list[str]) -> None:
+    def take(self, part: PartPdf, fields: int) -> None:
+        """``part``, written, is the next: the one after it is numbered after its objects."""
         self.parts.append(part)
         self.base, self.keys = last_object(part.data), self.keys + part.keys
         self.streams, self.fields = part.streams, self.fields + fields
-        self._messages += [m for m in messages if m not in self._messages]
 
-    def _wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            try:
-                self._take(*pending.result())
-            except ForkedError as exc:
-                raise CannotJoin(f"writing a part: {exc}") from None
 
-    def write(self, document: Any) -> None:
-        self._wait()
-        if self._fork:
-            self._pending = Forked(lambda: self._one(document))
+LAID, FIRST_PAGE, NUMBERING = "laid", "first page", "numbering"
+
+
+class _AtOnce:
+    """Parts laid out at once in forked processes, ``workers`` at a time, in order.
+
+    Each process lays its part out with page numbers left for later (``LaterMargins``) and
+    says how many pages it took and where the contents' anchors are. Once every part before
+    it has said so, it is told its first page number and paints its pages; once the part
+    before it is written, it is told where to number its objects from, and writes. The
+    front is laid out here meanwhile, first to learn its length, last with the contents'
+    page numbers (should its length change, everything is done once more, knowing it).
+    """
+
+    def __init__(
+        self,
+        parts: Parts,
+        lay_out: Callable[[str], Any],
+        write: Callable[[Any, Finisher], bytes],
+        forms: Callable[[], _Forms],
+        workers: int,
+        carried: Sequence[list[str]],
+    ) -> None:
+        self.parts, self.lay_out, self.write, self.forms = parts, lay_out, write, forms
+        self.workers, self.carried = workers, carried
+        self.wanted = set(contents_targets(parts.front))
+
+    def run(self) -> tuple[bytes, int, int]:
+        front_pages: int | None = None
+        for _attempt in range(2):
+            done = self._attempt(front_pages)
+            if isinstance(done, tuple):
+                return done
+            front_pages = done
+        raise CannotJoin("the contents kept changing length")
+
+    def _attempt(self, front_pages: int | None) -> tuple[bytes, int, int] | int:
+        """The joined book, or the front's length if it came out other than assumed.
+
+        Part ``count`` (one after the last) is the front with the contents' page numbers:
+        its own process lays it out as soon as every part is laid out, and writes it last.
+        """
+        count = len(self.parts.parts)
+        running: dict[int, Worker] = {}
+        laid: dict[int, tuple[int, dict[str, int]]] = {}
+        firsts: list[int] = []  # each part's first page number, once known
+        writer = _PartWriter(self.forms)
+        started = numbered = 0  # processes started; parts told where to number objects from
+        try:
+            while len(writer.parts) <= count:
+                while started < count and len(running) < self.workers:
+                    running[started] = Worker(self._work(started))
+                    started += 1
+                if front_pages is None:  # while the first parts are laid out
+                    front_pages = len(self.lay_out(_first_page(self.parts.front, 1)).pages)
+                    gc.collect()
+                while (index := len(firsts)) < count and index in running:
+                    if index and index - 1 not in laid:
+                        break
+                    first = firsts[-1] + laid[index - 1][0] if index else front_pages + 1
+                    running[index].channel.send(first)
+                    firsts.append(first)
+                if started == count and len(laid) == count:
+                    anchors: dict[str, int] = {}
+                    for index, first in enumerate(firsts):
+                        for name, page in laid[index][1].items():
+                            anchors.setdefault(name, first + page)
+                    running[count] = Worker(self._front(numbered_front(self.parts.front, anchors)))
+                    started += 1
+                if count in laid and laid[count][0] != front_pages:
+                    return laid[count][0]
+                # the next part to write, once the one before it is written (and, for a
+                # part, once its first page number was sent: messages arrive in order)
+                ready = numbered == len(writer.parts) and numbered in running
+                if ready and (numbered < len(firsts) or numbered == count):
+                    running[numbered].channel.send((writer.base, writer.keys, writer.streams))
+                    numbered += 1
+                for channel in wait([worker.channel for worker in running.values()]):
+                    index = next(i for i, w in running.items() if w.channel is channel)
+                    self._heard(index, running, laid, writer)
+        finally:
+            for worker in running.values():
+                worker.stop()
+        front = writer.parts.pop()
+        pages = firsts[-1] + laid[count - 1][0] - 1
+        return join([front, *writer.parts]), pages, writer.fields
+
+    def _heard(
+        self,
+        index: int,
+        running: dict[int, Worker],
+        laid: dict[int, tuple[int, dict[str, int]]],
+        writer: _PartWriter,
+    ) -> None:
+        worker = running[index]
+        try:
+            kind, *said = worker.channel.recv()
+        except (EOFError, OSError):
+            raise CannotJoin(f"part {index + 1}: its process ended without a result") from None
+        if kind == LAID:
+            laid[index] = (said[0], said[1])
+        elif kind == DONE:
+            part, fields, added = said[0]
+            worker.finished()
+            del running[index]
+            writer.take(part, fields)
+            for kept, more in zip(self.carried, added, strict=True):
+                kept += [item for item in more if item not in kept]
         else:
-            part, fields, _ = self._one(document)
-            self._take(part, fields, [])
+            raise CannotJoin(f"part {index + 1}: {said[0] if said else kind}")
 
-    def finish(self) -> list[PartPdf]:
-        self._wait()
-        return self.parts
+    def _front(self, front: str) -> Callable[[Connection], Any]:
+        """What the process laying out the numbered front does."""
 
-    def __enter__(self) -> _PartWriter:
-        return self
+        def work(channel: Connection) -> tuple[PartPdf, int, list[list[str]]]:
+            seen = [len(kept) for kept in self.carried]
+            document = self.lay_out(_first_page(front, 1))
+            channel.send((LAID, len(document.pages), {}))
+            return self._written(document, channel, seen)
 
-    def __exit__(self, *exc: object) -> None:
-        """A part still being written when the layout stops (an error, or the contents
-        changed length) is stopped rather than left waiting to hand its result over."""
-        if self._pending is not None:
-            self._pending.stop()
-            self._pending = None
+        return work
+
+    def _written(
+        self, document: Any, channel: Connection, seen: list[int]
+    ) -> tuple[PartPdf, int, list[list[str]]]:
+        """``document`` painted, then numbered as told once the part before is written, and
+        written; with what the work added to the carried lists."""
+        forms = self.forms()
+        finishers: list[PartFinisher] = []
+
+        def finish(laid_out: Any, pdf: pydyf.PDF) -> None:
+            base, keys, streams = channel.recv()
+            finishers.append(PartFinisher(forms, base, keys, streams))
+            finishers[0](laid_out, pdf)
+
+        data = self.write(document, finish)
+        finishers[0].part.data = data
+        added = [kept[count:] for kept, count in zip(self.carried, seen, strict=True)]
+        return finishers[0].part, forms.fields, added
+
+    def _work(self, index: int) -> Callable[[Connection], Any]:
+        """What the process laying out part ``index`` does (it returns the written part)."""
+
+        def work(channel: Connection) -> tuple[PartPdf, int, list[list[str]]]:
+            seen = [len(kept) for kept in self.carried]
+            with LaterMargins() as later:
+                document = self.lay_out(_first_page(self.parts.parts[index], 1))
+            channel.send((LAID, len(document.pages), _anchors(document, self.wanted)))
+            later.number_from(channel.recv())
+            return self._written(document, channel, seen)
+
+        return work

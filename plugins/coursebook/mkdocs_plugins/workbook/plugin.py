@@ -43,7 +43,7 @@ from coursebook.pdf import (
 from coursebook.pdf.fetch import inside
 
 if TYPE_CHECKING:
-    from coursebook.pdf.build import PdfsUnderWay
+    from coursebook.pdf.build import PdfsUnderWay, Preloaded
 
 log = get_plugin_logger(__name__)
 
@@ -94,6 +94,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.book: Book | None = None  # the last book built, for further PDFs from it
         self.pdfs: dict[Variant, bytes] = {}
         self.underway: _Underway | None = None  # this build's PDFs, from on_env on
+        self.preloaded: Preloaded | None = None  # a first build's PDF process, from on_config
         self.said: set[str] = set()  # this build's warnings about the PDFs
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -124,6 +125,13 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self.pages = []
         self.html = {}
         self.seen = set()
+        self._drop_preloaded()
+        if self.variants and not any((self.root / CACHE_DIR).glob("*.pdf")):
+            # a first build: the PDFs will be made, so their process starts now and imports
+            # WeasyPrint while MkDocs converts the pages
+            from coursebook.pdf import preload_pdfs
+
+            self.preloaded = preload_pdfs()
         if self.config.download_links:
             config.extra_css.append(CSS_URI)
         return config
@@ -243,6 +251,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
                 f"workbook: {len(unrendered)} pages were not rendered in this build "
                 f"(e.g. {unrendered[0]}, a --dirty build); the PDFs are not rebuilt"
             )
+            self._drop_preloaded()
             return
         chapters = tuple(
             Chapter(title=p.title or p.file.name, url=p.url, html=self.html[p.file.src_uri])
@@ -281,16 +290,25 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
             )
             from coursebook.pdf import start_pdfs  # only on a cache miss: it loads a lot
 
-            pending = start_pdfs(book, missing)
+            pending = start_pdfs(book, missing, self.preloaded)
+            self.preloaded = None
+        self._drop_preloaded()
         self.underway = _Underway(book, paths, cached, missing, pending, started)
+
+    def _drop_preloaded(self) -> None:
+        if self.preloaded is not None:
+            self.preloaded.stop()
+            self.preloaded = None
 
     def on_build_error(self, *, error: Exception) -> None:
         # the build stops: PDFs still being made would be for nothing
         if self.underway is not None and self.underway.pending is not None:
             self.underway.pending.stop()
         self.underway = None
+        self._drop_preloaded()
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        self._drop_preloaded()  # never left running, whatever path the build took
         underway, self.underway = self.underway, None
         if underway is None:
             return  # not building PDFs, or a --dirty build (said in _start)
