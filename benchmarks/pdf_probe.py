@@ -3,9 +3,11 @@
 Usage: ``python pdf_probe.py REPORT.json [--keep-html DIR] -- <mkdocs build arguments>``.
 Writes how long our HTML assembly, WeasyPrint's layout and its PDF writing took, and (with
 ``--keep-html``) the exact HTML and options WeasyPrint received, so that WeasyPrint can be
-timed alone on it afterwards. The PDFs are made in the build's own process here (a real
-build starts them in a forked process once every page is converted), so that the timers see
-them; the whole build it reports is therefore a little longer than a real one.
+timed alone on it afterwards. Everything is made in the build's own process here, one
+layout after another (a real build starts the PDFs in a forked process, and lays a long
+workbook's parts out at once where cores are free), so that the timers see every stage;
+the figures are where the time goes, not how long a real build takes (``pdfbench.py`` times
+plain builds for that).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -76,9 +79,11 @@ def main() -> None:
         return run_job(job)
 
     patch_everywhere(run_job, keep)
-    # the PDFs made in the build's own process (not started in a forked one at on_env),
-    # so that these timers see them
-    pdf_build.start_pdfs = lambda book, variants: None  # type: ignore[assignment]
+    # the PDFs made in the build's own process (not started in a forked one at on_config or
+    # on_env), their parts one after another, so that these timers see every stage
+    pdf_build.preload_pdfs = lambda: None  # type: ignore[assignment]
+    pdf_build.start_pdfs = lambda book, variants, preloaded=None: None  # type: ignore[assignment]
+    os.environ["COURSEBOOK_PDF_WORKERS"] = "1"
     weasyprint.HTML.render = timed(timings, "layout", weasyprint.HTML.render)  # type: ignore[method-assign]
     weasyprint.Document.write_pdf = timed(timings, "write_pdf", weasyprint.Document.write_pdf)  # type: ignore[method-assign]
     import coursebook.mkdocs_plugins.workbook.plugin  # noqa: F401  (loads every module it uses)

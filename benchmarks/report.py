@@ -171,8 +171,9 @@ def render(r: dict[str, Any]) -> str:
             for s in p["sizes"]
         ]
         out += [
-            "Where the time goes (median wall-clock seconds; inside our build as timed by "
-            "`pdf_probe.py`, then WeasyPrint alone):",
+            "Where the time goes (wall-clock seconds; inside one build timed by `pdf_probe.py`, "
+            "which makes the PDF in the build's own process, its parts one after another; "
+            "then WeasyPrint alone, median of the runs):",
             "",
         ]
         out += _table(["N", *(names[k] for k in keys), *(alone_names[k] for k in alone_keys)], rows)

@@ -257,7 +257,8 @@ class _PartWriter:
         self.streams, self.fields = part.streams, self.fields + fields
 
 
-LAID, FIRST_PAGE, NUMBERING = "laid", "first page", "numbering"
+LAID = "laid"
+"""A part's first message: laid out, in so many pages, with these contents anchors."""
 
 
 class _AtOnce:
@@ -267,8 +268,9 @@ class _AtOnce:
     says how many pages it took and where the contents' anchors are. Once every part before
     it has said so, it is told its first page number and paints its pages; once the part
     before it is written, it is told where to number its objects from, and writes. The
-    front is laid out here meanwhile, first to learn its length, last with the contents'
-    page numbers (should its length change, everything is done once more, knowing it).
+    front is laid out here meanwhile, to learn its length; once every part is laid out, a
+    process of its own lays it out with the contents' page numbers and writes it last
+    (should its length have changed, everything is done once more, knowing it).
     """
 
     def __init__(
