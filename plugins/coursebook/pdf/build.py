@@ -610,7 +610,8 @@ def concurrent_layouts(jobs: Sequence[Job]) -> int:
     """How many layouts to run at once: one per job, at most one per core, and only when
     the system can fork (workers then share the prepared jobs and WeasyPrint's imports
     without starting again), the process has no other thread, and the estimated memory of
-    them all fits in half of what is available. ``COURSEBOOK_PDF_WORKERS=1`` turns it off."""
+    them all fits in half of what is available. ``COURSEBOOK_PDF_WORKERS=N`` caps the
+    processes laying out at once, variants and parts together (1: none side by side)."""
     wanted = _workers_wanted(len(jobs))
     if wanted < 2 or not _can_fork():
         return 1
