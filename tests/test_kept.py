@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from coursebook.html import kept as kept_module
-from coursebook.html.kept import KeptForms, markdown_settings
+from coursebook.html import markdown_settings
+from coursebook.html.kept import KeptForms
 from coursebook.html.search_text import search_digest
 from coursebook.i18n import load_catalogue
 from coursebook.model import load_worksheet

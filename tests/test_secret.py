@@ -54,5 +54,5 @@ def test_a_pdf_cache_name_needs_the_secret(monkeypatch: pytest.MonkeyPatch) -> N
     """What an outsider can work out (the same hash without the secret) names no entry."""
     book = Book(title="T", chapters=(Chapter("One", "", "<p>Text</p>"),))
     ours = pdf_cache.fingerprint(book, "print")
-    monkeypatch.setattr(pdf_cache, "local_secret", lambda: b"")
+    monkeypatch.setattr("coursebook.keyed.local_secret", lambda: b"")
     assert pdf_cache.fingerprint(book, "print") != ours

@@ -18,10 +18,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from coursebook.html.search_text import search_digest
 from coursebook.i18n import Catalogue
@@ -41,22 +40,6 @@ LIBRARIES = ("markdown", "pymdown-extensions", "nh3", "jinja2")
 class Form:
     html: str
     search: str
-
-
-def markdown_settings(
-    extensions: Sequence[object], configs: Mapping[str, Mapping[str, Any]]
-) -> list[object]:
-    """The Markdown set-up as data: extensions by name (an extension object by its class
-    and its settings), with their configs."""
-    named: list[object] = []
-    for extension in extensions:
-        if isinstance(extension, str):
-            named.append(extension)
-        else:
-            kind = type(extension)
-            settings: object = getattr(extension, "getConfigs", dict)()
-            named.append([f"{kind.__module__}.{kind.__qualname__}", settings])
-    return [named, dict(configs)]
 
 
 class KeptForms:

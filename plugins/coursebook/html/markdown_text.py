@@ -9,6 +9,7 @@ import markdown
 from markdown.extensions import Extension
 
 from coursebook.html.sanitise import clean_text
+from coursebook.keyed import stable
 
 
 class NoRawHtml(Extension):  # type: ignore[misc]
@@ -41,3 +42,18 @@ def safe_markdown(
         return clean_text(md.convert(text))
 
     return convert
+
+
+def markdown_settings(
+    extensions: Sequence[str | Extension], configs: Mapping[str, Mapping[str, Any]]
+) -> Any:
+    """The Markdown set-up, for a cache key: extensions by name (an extension object by its
+    class and its settings) and their configs, in a form that is the same every run."""
+    named: list[object] = []
+    for extension in extensions:
+        if isinstance(extension, str):
+            named.append(extension)
+        else:
+            kind = type(extension)
+            named.append([f"{kind.__module__}.{kind.__qualname__}", extension.getConfigs()])
+    return stable([named, dict(configs)])

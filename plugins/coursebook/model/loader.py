@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -18,10 +17,10 @@ if TYPE_CHECKING:
 import yaml
 
 from coursebook import __version__
+from coursebook.keyed import keyed_hash
 from coursebook.model.errors import WorksheetError, WorksheetErrors
 from coursebook.model.worksheet import FIELD_TYPES, Column, Field, Option, Section, Worksheet
 from coursebook.model.yamlpos import DuplicateKeyError, LimitError, Positions, parse_yaml
-from coursebook.secret import local_secret
 
 SCHEMA_FILE = "worksheet.schema.json"
 WORKSHEET_SUFFIXES = (".yml", ".yaml")
@@ -583,7 +582,7 @@ def _load_cached(path: Path, display: str, cache: Path | None) -> Worksheet:
 
     An entry is plain JSON holding the file's digest: reading one can never run code, and
     an entry that does not check out (edited, damaged, another version) is ignored. The
-    digest is keyed by this user's secret (``coursebook.secret``), so an entry a course
+    digest is keyed by this user's secret (``coursebook.keyed``), so an entry a course
     folder brings along is never found: every worksheet of it is validated here.
     """
     if cache is None:
@@ -595,8 +594,8 @@ def _load_cached(path: Path, display: str, cache: Path | None) -> Worksheet:
     except OSError:
         return load_worksheet(path, display)  # reports the read error
     # keyed by this user's secret: a course folder cannot bring an entry of its own
-    hashed = hashlib.sha256(local_secret())
-    hashed.update(f"{__version__}\0{display}\0".encode() + content)
+    hashed = keyed_hash(__version__, display)
+    hashed.update(content)
     digest = hashed.hexdigest()
     entry = cache / f"{digest}.json"
     try:

@@ -8,7 +8,6 @@ WeasyPrint version: if none of these changed, the PDF would come out the same.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
@@ -16,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from coursebook.keyed import code_digest
+from coursebook.keyed import code_digest, keyed_hash
 from coursebook.pdf.book import Book
 from coursebook.pdf.chapters import page_key
-from coursebook.secret import local_secret
 
 # A superset of the images the chapters use, found without parsing (fast on warm builds).
 _SOURCE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -62,24 +60,16 @@ def fingerprints(
     """``fingerprint`` of each variant, the book (its pages and image files) hashed once.
     Keyed by this user's secret: a course folder cannot bring a PDF the cache would take
     for one it made."""
-    digest = hashlib.sha256(local_secret())
-
-    def add(part: Any) -> None:
-        text = json.dumps(part, sort_keys=True, default=str, ensure_ascii=False)
-        # length-prefixed, so that no two different sequences of parts hash alike
-        digest.update(f"{len(text)}:".encode())
-        digest.update(text.encode("utf-8"))
-
-    add([_code_digest(), settings or {}])
-    add([book.t.language, book.t.messages])
-    add({f.name: getattr(book, f.name) for f in fields(book) if f.name not in _OWN_HASHING})
-    for chapter in book.chapters:
-        add([chapter.title, chapter.url, chapter.html])
-    for worksheet_id in sorted(book.worksheets):
-        add(repr(book.worksheets[worksheet_id]))
-    add(_file_digest(book.logo) if book.logo else None)
-    # by site path, not file path: the same site built into another folder is the same book
-    add(sorted({key: _file_digest(p) for key, p in _image_files(book)}.items()))
+    digest = keyed_hash(
+        [_code_digest(), settings or {}],
+        [book.t.language, book.t.messages],
+        {f.name: getattr(book, f.name) for f in fields(book) if f.name not in _OWN_HASHING},
+        *([chapter.title, chapter.url, chapter.html] for chapter in book.chapters),
+        *(repr(book.worksheets[worksheet_id]) for worksheet_id in sorted(book.worksheets)),
+        _file_digest(book.logo) if book.logo else None,
+        # images by site path, not file path: the same site built elsewhere is the same book
+        sorted({key: _file_digest(p) for key, p in _image_files(book)}.items()),
+    )
     keys = {}
     for variant in variants:
         own = digest.copy()

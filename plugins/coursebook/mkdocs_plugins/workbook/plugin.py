@@ -28,7 +28,7 @@ from mkdocs.utils import get_relative_url
 from coursebook.answers import build_contract, read_answers_file, render
 from coursebook.answers.contract import display, month_names
 from coursebook.branding import Branding, BrandingError, load_branding
-from coursebook.html import safe_markdown
+from coursebook.html import markdown_settings, safe_markdown
 from coursebook.i18n import Catalogue, load_catalogue
 from coursebook.mkdocs_plugins.workbook.config import WorkbookConfig
 from coursebook.model import Worksheet, find_references
@@ -268,7 +268,7 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
                     )
         book = self._book(config, chapters)
         cache = self.root / CACHE_DIR
-        settings = {"markdown": _stable([self.markdown_extensions, config.mdx_configs])}
+        settings = {"markdown": markdown_settings(self.markdown_extensions, config.mdx_configs)}
         keys = fingerprints(book, self.variants, settings)
         paths = {v: cache / f"{v}-{keys[v]}.pdf" for v in self.variants}
         cached: dict[Variant, bytes] = {}
@@ -529,18 +529,3 @@ def _build_day() -> date:
 def _language(config: MkDocsConfig) -> str:
     """The course's language tag, as Material (``language``) or MkDocs (``locale``) take it."""
     return str(config.theme.get("language") or config.theme.get("locale") or "en")
-
-
-def _stable(value: Any) -> Any:
-    """``value`` in a form whose text is the same from one run to the next (for the cache key)."""
-    if isinstance(value, dict):
-        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_stable(v) for v in value]
-        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    # other objects print their memory address: name their type instead
-    return f"{type(value).__module__}.{type(value).__qualname__}"

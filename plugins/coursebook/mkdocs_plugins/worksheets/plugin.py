@@ -24,12 +24,13 @@ from coursebook.html import (
     WorkbookBlockExtension,
     WorksheetBlockExtension,
     close_theme_gaps,
+    markdown_settings,
     render_workbook,
     render_worksheet,
     safe_markdown,
 )
 from coursebook.html.course import course_data, to_script_json
-from coursebook.html.kept import KeptForms, markdown_settings
+from coursebook.html.kept import KeptForms
 from coursebook.html.offline import (
     manifest,
     offline_files,
