@@ -14,32 +14,32 @@ from pathlib import Path
 import pytest
 from coursebook.pdf import Book, Chapter
 from coursebook.pdf import build as pdf_build
-from coursebook.pdf.forked import Forked, ForkedError, Worker
+from coursebook.pdf.forked import ForkedError, Worker
 
 PARENT = os.getpid()
 
 
 def test_a_forked_function_hands_back_its_result_or_its_failure() -> None:
-    assert Forked(lambda: {"pages": 3, "data": b"%PDF"}).result() == {"pages": 3, "data": b"%PDF"}
+    assert Worker(lambda _: {"pages": 3, "data": b"%PDF"}).result() == {"pages": 3, "data": b"%PDF"}
 
-    def fails() -> None:
+    def fails(_: object) -> None:
         raise ValueError("no such chapter")
 
     with pytest.raises(ForkedError, match="ValueError: no such chapter"):
-        Forked(fails).result()
+        Worker(fails).result()
 
-    def dies() -> None:
+    def dies(_: object) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
     with pytest.raises(ForkedError, match="without a result"):
-        Forked(dies).result()
+        Worker(dies).result()
 
 
 def test_a_stopped_process_is_gone() -> None:
-    def waits() -> None:
+    def waits(_: object) -> None:
         signal.pause()
 
-    work = Forked(waits)
+    work = Worker(waits)
     work.stop()
     with pytest.raises(ChildProcessError):  # ended, and waited for
         os.waitpid(work.pid, os.WNOHANG)
@@ -51,12 +51,12 @@ def test_a_child_whose_parent_stopped_listening_ends_there(tmp_path: Path) -> No
     came_back = tmp_path / "came-back"
     me = os.getpid()
     try:
-        work = Forked(lambda: time.sleep(0.3) or b"x" * 1_000_000)  # more than a pipe holds
+        work = Worker(lambda _: time.sleep(0.3) or b"x" * 1_000_000)  # more than a pipe holds
     finally:
         if os.getpid() != me:
             came_back.write_text("the child came back")
             os._exit(1)
-    work.pipe.close()  # the parent stops listening before the child writes
+    work.channel.close()  # the parent stops listening before the child writes
     os.waitpid(work.pid, 0)
     assert not came_back.exists()
 

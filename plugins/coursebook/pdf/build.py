@@ -35,7 +35,7 @@ from coursebook.html import safe_markdown
 from coursebook.pdf.book import PAPER_SIZES, VARIANTS, Book, Variant
 from coursebook.pdf.chapters import PreparedChapter, prepare_variants
 from coursebook.pdf.fetch import course_fetcher
-from coursebook.pdf.forked import Forked, ForkedError, Worker
+from coursebook.pdf.forked import ForkedError, Worker
 from coursebook.pdf.forms import FormFinisher
 from coursebook.pdf.parts import (
     PAGE_SLOT,
@@ -598,7 +598,7 @@ def start_pdfs(
             return underway
     if not _can_fork():
         return None
-    return PdfsUnderWay(book, variants, Forked(lambda: _made(book, variants)))
+    return PdfsUnderWay(book, variants, Worker(lambda channel: _made(book, variants)))
 
 
 LAYOUT_BYTES_PER_HTML_BYTE = 250

@@ -1,18 +1,17 @@
-"""A function run in a forked process, its result handed back through a pipe.
+"""A function run in a forked process, talking with this one, its result handed back.
 
-In: a function of no arguments (it sees this process's memory as it was at the fork, so
-nothing needs to be sent to it). Out: ``Forked.result()``, what the function returned, or
-``ForkedError`` if it raised or the process ended without answering. Used to make the PDFs
-while MkDocs goes on writing the site. ``Worker`` is the same with a two-way channel, for
-work that needs answers from this process on the way (the parts of a long workbook laid out
-at once, ``coursebook.pdf.parts``). Only where the system can fork; callers check first.
+In: a function of the channel to this process (it sees this process's memory as it was at
+the fork, so only what comes later needs sending). Out: ``Worker.result()``, what the
+function returned, or ``ForkedError`` if it raised or the process ended without answering;
+messages on the way go through ``Worker.channel``. Used to make the PDFs while MkDocs goes
+on writing the site, and to lay the parts of a long workbook out at once
+(``coursebook.pdf.parts``). Only where the system can fork; callers check first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import signal
 from collections.abc import Callable
 from multiprocessing import Pipe
@@ -25,48 +24,6 @@ DONE, FAILED = "done", "failed"
 
 class ForkedError(Exception):
     """The forked function raised (its type and message are given), or its process died."""
-
-
-class Forked:
-    """``work`` run in a forked process; ``result`` waits for what it returns."""
-
-    def __init__(self, work: Callable[[], Any]) -> None:
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: do the work, hand the result back, leave at once
-            try:
-                os.close(read)
-                try:
-                    payload = pickle.dumps((True, work()))
-                except BaseException as exc:  # any failure is reported by the parent
-                    payload = pickle.dumps((False, f"{type(exc).__name__}: {exc}"))
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)  # fails if the parent is gone: nobody to tell
-            finally:
-                # whatever happened, never return into the parent's code (a second build);
-                # and no clean-up of the parent's: its files and handlers are not ours
-                os._exit(0)
-        os.close(write)
-        self.pipe = os.fdopen(read, "rb")
-
-    def result(self) -> Any:
-        """What ``work`` returned (waits for it)."""
-        with self.pipe:
-            data = self.pipe.read()
-        os.waitpid(self.pid, 0)
-        if not data:
-            raise ForkedError("the process ended without a result")
-        done, value = pickle.loads(data)  # our own child's, never outside data
-        if not done:
-            raise ForkedError(value)
-        return value
-
-    def stop(self) -> None:
-        """Stop the process and wait for it, whatever it was doing."""
-        self.pipe.close()
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
 
 
 class Worker:
@@ -88,7 +45,9 @@ class Worker:
                     message = (FAILED, f"{type(exc).__name__}: {exc}")
                 theirs.send(message)
             finally:
-                os._exit(0)  # as in Forked: never back into the parent's code
+                # whatever happened, never return into the parent's code (a second build);
+                # and no clean-up of the parent's: its files and handlers are not ours
+                os._exit(0)
         theirs.close()
         self.channel = ours
 
