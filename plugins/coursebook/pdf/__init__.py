@@ -3,8 +3,8 @@
 ``build_pdf(book, "fillable")`` makes the workbook with a real AcroForm field per answer,
 named as ``coursebook.answers.fields`` says; ``build_pdf(book, "print")`` makes the tagged
 print workbook with ruled lines; ``start_pdfs`` makes them in a forked process while the
-caller goes on (``preload_pdfs``: one forked earlier, importing WeasyPrint meanwhile); ``fingerprint`` names a build for the cache (``fingerprints``: several
-variants at once).
+caller goes on (``preload_pdfs``: one forked earlier, importing WeasyPrint meanwhile);
+``fingerprint`` names a build for the cache (``fingerprints``: several variants at once).
 ``coursebook.pdf.extract`` reads a filled workbook back into an answers document.
 Knows nothing of MkDocs: the ``workbook`` plugin builds the ``Book``.
 """

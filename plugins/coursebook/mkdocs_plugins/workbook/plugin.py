@@ -308,7 +308,6 @@ class WorkbookPlugin(BasePlugin[WorkbookConfig]):
         self._drop_preloaded()
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        self._drop_preloaded()  # never left running, whatever path the build took
         underway, self.underway = self.underway, None
         if underway is None:
             return  # not building PDFs, or a --dirty build (said in _start)

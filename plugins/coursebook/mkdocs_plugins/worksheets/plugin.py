@@ -87,7 +87,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.namespace = "coursebook"
         self.coach = CoachSite()
         self.slots = Slots()
-        self.forms = KeptForms(None, self.catalogue, None)
+        self.forms: KeptForms | None = None  # this build's rendered forms, from on_config on
         self.digests: dict[str, str] = {}  # a form's HTML -> its search digest
         self.indexed = False  # Material's search plugin reads the pages
         self.whole: dict[str, str] = {}  # a page's content while the indexer reads its digest
@@ -126,7 +126,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         # worksheet text is rendered with the site's own Markdown set-up (minus raw HTML)
         markdown = safe_markdown(list(config.markdown_extensions), config.mdx_configs)
         setup = markdown_settings(list(config.markdown_extensions), config.mdx_configs)
-        self.forms = KeptForms(cache / "forms", t, setup)
+        forms = self.forms = KeptForms(cache / "forms", t, setup)
         self.digests.clear()
         self.slots = Slots()
         self.indexed = any(
@@ -135,7 +135,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         )
 
         def form(worksheet: Worksheet) -> str:
-            kept = self.forms.form(worksheet, lambda: render_worksheet(worksheet, markdown, t))
+            kept = forms.form(worksheet, lambda: render_worksheet(worksheet, markdown, t))
             self.digests[kept.html] = kept.search
             return kept.html
 
@@ -396,7 +396,8 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        self.forms.prune()
+        if self.forms is not None:
+            self.forms.prune()
         if self.command == "serve":
             return
         site = Path(config.site_dir)
