@@ -159,7 +159,7 @@ def test_pydyf_lists_pages_once_while_weasyprint_writes() -> None:
     """The page list is kept between questions, answers as pydyf would at every page count,
     and pydyf is itself again afterwards."""
     import pydyf
-    from coursebook.pdf.build import pages_listed_once
+    from coursebook.pdf.writing import pages_listed_once
 
     original = pydyf.PDF.page_references
     pdf = pydyf.PDF()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import logging
 import multiprocessing
@@ -20,7 +19,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-import pydyf
 from markupsafe import Markup
 
 from coursebook import __version__
@@ -48,6 +46,7 @@ from coursebook.pdf.parts import (
 )
 from coursebook.pdf.templating import LINE_MM, display_url, environment
 from coursebook.pdf.worksheets import render_pdf_worksheet
+from coursebook.pdf.writing import quicker_weasyprint
 
 Report = Callable[[str], None]
 
@@ -250,9 +249,10 @@ def prepare_job(
     variant: Variant,
     warn: Report | None = None,
     chapters: list[PreparedChapter] | None = None,
+    variants: int = 1,
 ) -> Job:
     """Everything one variant needs, with the chapters prepared (unless given) and the
-    worksheets rendered."""
+    worksheets rendered; ``variants`` is how many are made together (``part_budget``)."""
     values: dict[str, str | bool] = {}
     states: dict[str, str] = {}
     if variant == "fillable":
@@ -266,7 +266,7 @@ def prepare_job(
     render = _book_template(book, variant, chapters, warn)
     html = render()
     parts = None
-    budget = part_budget(len(html))
+    budget = part_budget(len(html), variants)
     if len(html) > budget and len(chapters) > 1:
         groups = group_chapters([len(chapter.html) for chapter in chapters], budget)
         documents = [render([], extra_css=PART_CSS, page_slot=PAGE_SLOT)]
@@ -286,19 +286,23 @@ by about 300 bytes per character of HTML."""
 WHOLE_UP_TO = 250_000
 """A book of up to this many characters of HTML is laid out whole; a longer one in parts of
 a quarter of it, at least ``PART_MIN_CHARS`` and at most ``PART_HTML_CHARS`` (four parts
-or more: two cores lay them out two at a time with little left over). Parts never depend
-on the machine, so neither do the PDF's bytes; where cores are free, parts are laid out
-at once."""
+or more: two cores lay them out two at a time with little left over). Where several
+variants are made together they keep the cores busy themselves: a book is then laid out
+whole up to ``PART_HTML_CHARS``, since parts cost more work than the whole (each has its
+own cascade, fonts and objects to join: about 5 % of the CPU time at 20 chapters). Parts
+never depend on the machine, so neither do the PDF's bytes; where cores are free, parts
+are laid out at once."""
 PART_MIN_CHARS = 60_000
 
 
-def part_budget(total: int) -> int:
-    """Characters of HTML per part for a book of ``total`` (more than ``total``: whole);
-    ``COURSEBOOK_PDF_PART_CHARS`` from the environment overrides it."""
+def part_budget(total: int, variants: int = 1) -> int:
+    """Characters of HTML per part for a book of ``total`` made with ``variants`` - 1
+    others (more than ``total``: whole); ``COURSEBOOK_PDF_PART_CHARS`` from the
+    environment overrides it."""
     setting = os.environ.get("COURSEBOOK_PDF_PART_CHARS", "")
     if setting.isdigit():
         return max(1, int(setting))
-    if total <= WHOLE_UP_TO:
+    if total <= (WHOLE_UP_TO if variants < 2 else PART_HTML_CHARS):
         return total + 1
     return min(PART_HTML_CHARS, max(PART_MIN_CHARS, total // 4))
 
@@ -315,55 +319,6 @@ def pdf_info(book: Book) -> dict[str, str]:
     if book.client:
         info[INFO_CLIENT] = book.client
     return info
-
-
-@contextmanager
-def pages_listed_once() -> Iterator[None]:
-    """Make pydyf's list of page references cheap to ask for while WeasyPrint writes.
-
-    WeasyPrint asks for the whole list once per tagged element and per link, and pydyf
-    builds it afresh each time, so writing a tagged document of n pages with e elements
-    costs n times e: a tenth to a fifth of writing a 270-page part. The list is kept for as
-    long as the number of pages stays the same; pages are only ever added.
-    """
-    original = getattr(pydyf.PDF, "page_references", None)
-    if not isinstance(original, property) or original.fget is None:
-        yield  # another pydyf: leave it alone
-        return
-    build = original.fget
-
-    def page_references(pdf: pydyf.PDF) -> Any:
-        kids = len(pdf.pages["Kids"])
-        kept = pdf.__dict__.get("_coursebook_page_references")
-        if kept is None or kept[0] != kids:
-            kept = (kids, build(pdf))
-            pdf.__dict__["_coursebook_page_references"] = kept
-        return kept[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Keep Python's garbage collector from walking everything while WeasyPrint lays out.
-
-    WeasyPrint makes millions of short-lived objects; with the default thresholds the
-    collector runs often and each run also walks the caller's objects (a whole MkDocs site).
-    Freezing those and collecting less often cut layout time by about a fifth for ~1 % more
-    memory (benchmarks/RESULTS.md).
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, thresholds[1], thresholds[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def write_options(variant: Variant) -> dict[str, object]:
@@ -389,11 +344,7 @@ def run_job(job: Job) -> Result:
 
     options = write_options(job.variant)
     fields = 0
-    with (
-        _weasyprint_messages(result.warnings.append),
-        _fewer_collections(),
-        pages_listed_once(),
-    ):
+    with _weasyprint_messages(result.warnings.append), quicker_weasyprint():
         pdf = None
         if job.parts is not None:
             try:
@@ -464,7 +415,7 @@ def build_pdfs(
     prepared = prepare_variants(book, renders, warn)
     jobs: list[Job] = []
     for variant in variants:
-        jobs.append(prepare_job(book, variant, warn, prepared[variant]))
+        jobs.append(prepare_job(book, variant, warn, prepared[variant], len(variants)))
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
     workers = concurrent_layouts(jobs)
