@@ -73,14 +73,24 @@ def can_fork(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("can_fork")
 def test_pdfs_made_aside_report_their_lines_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
-        assert os.getpid() != PARENT  # made in the forked process
-        log("print: laid out 3 pages")  # type: ignore[operator]
-        warn("One (index.md): image 'x.png' not found")  # type: ignore[operator]
-        log("print: wrote 0.01 MB")  # type: ignore[operator]
-        return {variant: b"%PDF-" + variant.encode() for variant in variants}
+    """The HTML is made here, the layouts in the forked process; the lines of both come
+    back in the order made, preparation first."""
+    prepare_jobs = pdf_build.prepare_jobs
 
-    monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
+    def prepare(book: Book, variants: list[str], *, log: object, warn: object) -> object:
+        assert os.getpid() == PARENT  # made here
+        warn("One (index.md): image 'x.png' not found")  # type: ignore[operator]
+        return prepare_jobs(book, variants, log=log, warn=warn)  # type: ignore[arg-type]
+
+    def lay_out_jobs(jobs: list[pdf_build.Job], *, log: object, warn: object) -> object:
+        assert os.getpid() != PARENT  # laid out in the forked process
+        assert "<p>Text</p>" in jobs[0].html
+        log("print: laid out 3 pages")  # type: ignore[operator]
+        warn("refused to read /etc/passwd")  # type: ignore[operator]
+        return {job.variant: b"%PDF-" + job.variant.encode() for job in jobs}
+
+    monkeypatch.setattr(pdf_build, "prepare_jobs", prepare)
+    monkeypatch.setattr(pdf_build, "lay_out_jobs", lay_out_jobs)
     underway = pdf_build.start_pdfs(BOOK, ["print"])
     assert underway is not None
     lines: list[str] = []
@@ -89,9 +99,10 @@ def test_pdfs_made_aside_report_their_lines_in_order(monkeypatch: pytest.MonkeyP
     )
     assert pdfs == {"print": b"%PDF-print"}
     assert lines == [
-        "log print: laid out 3 pages",
         "warn One (index.md): image 'x.png' not found",
-        "log print: wrote 0.01 MB",
+        "log print: 1 chapters prepared",
+        "log print: laid out 3 pages",
+        "warn refused to read /etc/passwd",
     ]
 
 
@@ -100,17 +111,20 @@ def test_pdfs_whose_process_dies_are_made_here_instead(monkeypatch: pytest.Monke
     """A process killed (out of memory, say) costs time, never the PDFs; an error is then met
     here, as it would be without the process, and reported the usual way."""
 
-    def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
+    def lay_out_jobs(jobs: list[pdf_build.Job], *, log: object, warn: object) -> object:
         if os.getpid() != PARENT:
             os.kill(os.getpid(), signal.SIGKILL)
         return {"fillable": b"%PDF-made-here"}
 
-    monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
+    monkeypatch.setattr(pdf_build, "lay_out_jobs", lay_out_jobs)
     underway = pdf_build.start_pdfs(BOOK, ["fillable"])
     assert underway is not None
     lines: list[str] = []
     assert underway.result(log=lines.append) == {"fillable": b"%PDF-made-here"}
-    assert lines == ["building the PDFs again in this process (the process ended without a result)"]
+    assert lines == [
+        "fillable: 1 chapters prepared",
+        "laying the PDFs out again in this process (the process ended without a result)",
+    ]
     with pytest.raises(RuntimeError):
         underway.result()  # taken once
 
@@ -163,39 +177,43 @@ def test_a_worker_whose_parent_stops_listening_leaves(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("can_fork")
-def test_a_preloaded_process_imports_the_pdf_library_before_it_has_the_book(
+def test_a_preloaded_process_imports_the_pdf_library_before_it_has_the_jobs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Started before the pages exist, it makes the PDFs of the book it is later given; a
-    book it cannot be sent leaves it stopped, and the caller makes them another way."""
+    """Started before the pages exist, it lays out the jobs it is later given, made from the
+    book here; jobs it cannot be sent leave it stopped, and the caller lays them out
+    another way."""
 
-    def build_pdfs(book: Book, variants: list[str], *, log: object, warn: object) -> object:
+    def lay_out_jobs(jobs: list[pdf_build.Job], *, log: object, warn: object) -> object:
         log(f"weasyprint loaded first: {'weasyprint' in sys.modules}")  # type: ignore[operator]
-        return {variant: book.title.encode() for variant in variants}
+        return {job.variant: job.html.encode() for job in jobs}
 
-    monkeypatch.setattr(pdf_build, "build_pdfs", build_pdfs)
+    monkeypatch.setattr(pdf_build, "lay_out_jobs", lay_out_jobs)
     monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
     preloaded = pdf_build.preload_pdfs()
     assert preloaded is not None
-    underway = pdf_build.start_pdfs(dataclasses.replace(BOOK, title="Later"), ["print"], preloaded)
+    # a book holding a function (another plugin's Markdown, say): only its jobs are sent
+    later = dataclasses.replace(BOOK, title="Later", markdown=lambda text: text)
+    underway = pdf_build.start_pdfs(later, ["print"], preloaded)
     assert underway is not None
     lines: list[str] = []
-    assert underway.result(log=lines.append) == {"print": b"Later"}
-    assert lines == ["weasyprint loaded first: True"]
-    assert preloaded.start(BOOK, ["print"]) is None  # used once
+    assert b"<title>Later</title>" in underway.result(log=lines.append)["print"]
+    assert lines == ["print: 1 chapters prepared", "weasyprint loaded first: True"]
+    assert preloaded.start([]) is None  # used once
 
-    # a book that cannot be sent (a function of another plugin's, say)
-    unsendable = dataclasses.replace(BOOK, markdown=lambda text: text)
+    # jobs that cannot be sent
+    job = pdf_build.prepare_jobs(BOOK, ["print"])[0]
+    unsendable = dataclasses.replace(job, info={"made by": lambda: "a plugin"})  # type: ignore[dict-item]
     preloaded = pdf_build.preload_pdfs()
     assert preloaded is not None
     worker = preloaded._worker
     assert worker is not None
-    assert preloaded.start(unsendable, ["print"]) is None
+    assert preloaded.start([unsendable]) is None
     with pytest.raises(ChildProcessError):
         os.waitpid(worker.pid, os.WNOHANG)
-    underway = pdf_build.start_pdfs(unsendable, ["print"], preloaded)
-    assert underway is not None  # made the usual way instead
-    assert underway.result() == {"print": b"T"}
+    underway = pdf_build.start_pdfs(BOOK, ["print"], preloaded)
+    assert underway is not None  # laid out the usual way instead
+    assert b"<title>T</title>" in underway.result()["print"]
 
     # one never used is stopped
     preloaded = pdf_build.preload_pdfs()

@@ -404,13 +404,20 @@ def build_pdfs(
     log: Report | None = None,
     warn: Report | None = None,
 ) -> dict[Variant, bytes]:
-    """Several variants of the workbook, laid out side by side when they can be.
+    """Several variants of the workbook, laid out side by side when they can be: their
+    HTML made (``prepare_jobs``), then laid out and written (``lay_out_jobs``)."""
+    return lay_out_jobs(prepare_jobs(book, variants, log=log, warn=warn), log=log, warn=warn)
 
-    The HTML of every variant is made here, in order (its warnings are reported against the
-    pages they concern); the layouts, WeasyPrint's slow part, then run in forked worker
-    processes, one per variant and core, when ``concurrent_layouts`` allows it, else one
-    after the other. Either way the PDFs are the same.
-    """
+
+def prepare_jobs(
+    book: Book,
+    variants: Sequence[Variant],
+    *,
+    log: Report | None = None,
+    warn: Report | None = None,
+) -> list[Job]:
+    """The HTML of every variant, made in order (its warnings are reported against the
+    pages they concern): everything the layouts need, as plain data."""
     renders = {variant: _worksheets(book, variant) for variant in variants}
     prepared = prepare_variants(book, renders, warn)
     jobs: list[Job] = []
@@ -418,6 +425,18 @@ def build_pdfs(
         jobs.append(prepare_job(book, variant, warn, prepared[variant], len(variants)))
         if log:
             log(f"{variant}: {len(book.chapters)} chapters prepared")
+    return jobs
+
+
+def lay_out_jobs(
+    jobs: Sequence[Job],
+    *,
+    log: Report | None = None,
+    warn: Report | None = None,
+) -> dict[Variant, bytes]:
+    """Each job laid out and written, WeasyPrint's slow part: in forked worker processes,
+    one per variant and core, when ``concurrent_layouts`` allows it, else one after the
+    other. Either way the PDFs are the same."""
     workers = concurrent_layouts(jobs)
     # cores the variants leave free lay out the parts of each at once
     jobs = [dataclasses.replace(job, workers=part_workers(job, workers)) for job in jobs]
@@ -442,16 +461,25 @@ Lines = list[tuple[bool, str]]
 """Progress lines and warnings (``True``), in the order made."""
 
 
-def _made(book: Book, variants: Sequence[Variant]) -> tuple[dict[Variant, bytes], Lines]:
-    """``build_pdfs``, with its lines kept to be said by another process."""
+def _kept_in(lines: Lines) -> dict[str, Report]:
+    """``log`` and ``warn`` that keep their lines in ``lines``, to be said later."""
+    return {
+        "log": lambda line: lines.append((False, line)),
+        "warn": lambda line: lines.append((True, line)),
+    }
+
+
+def _say(lines: Lines, log: Report | None, warn: Report | None) -> None:
+    for is_warning, line in lines:
+        report = warn if is_warning else log
+        if report:
+            report(line)
+
+
+def _laid_out(jobs: Sequence[Job]) -> tuple[dict[Variant, bytes], Lines]:
+    """``lay_out_jobs``, with its lines kept to be said by another process."""
     lines: Lines = []
-    pdfs = build_pdfs(
-        book,
-        variants,
-        log=lambda line: lines.append((False, line)),
-        warn=lambda line: lines.append((True, line)),
-    )
-    return pdfs, lines
+    return lay_out_jobs(jobs, **_kept_in(lines)), lines
 
 
 class _Process(Protocol):
@@ -461,13 +489,14 @@ class _Process(Protocol):
 
 
 class PdfsUnderWay:
-    """``build_pdfs`` run in a forked process, so that the caller goes on meanwhile (MkDocs
+    """Jobs laid out in a forked process, so that the caller goes on meanwhile (MkDocs
     writes the site's pages while the PDFs are laid out). ``result`` waits for the PDFs and
-    passes on their progress lines and warnings; should the process fail, the PDFs are
-    built here instead, so that an error is met and reported exactly as without it."""
+    passes on the progress lines and warnings of their making, those of their preparation
+    first; should the process fail, they are laid out here instead, so that an error is
+    met and reported exactly as without it."""
 
-    def __init__(self, book: Book, variants: Sequence[Variant], process: _Process) -> None:
-        self.book, self.variants = book, list(variants)
+    def __init__(self, jobs: Sequence[Job], prepared: Lines, process: _Process) -> None:
+        self.jobs, self.prepared = list(jobs), prepared
         self._process: _Process | None = process
 
     def result(
@@ -477,16 +506,14 @@ class PdfsUnderWay:
         process, self._process = self._process, None
         if process is None:
             raise RuntimeError("the result of these PDFs was already taken")
+        _say(self.prepared, log, warn)
         try:
             pdfs, lines = process.result()
         except ForkedError as exc:
             if log:
-                log(f"building the PDFs again in this process ({exc})")
-            return build_pdfs(self.book, self.variants, log=log, warn=warn)
-        for is_warning, line in lines:
-            report = warn if is_warning else log
-            if report:
-                report(line)
+                log(f"laying the PDFs out again in this process ({exc})")
+            return lay_out_jobs(self.jobs, log=log, warn=warn)
+        _say(lines, log, warn)
         return dict(pdfs)
 
     def stop(self) -> None:
@@ -498,25 +525,24 @@ class PdfsUnderWay:
 
 class Preloaded:
     """A process forked early that imports WeasyPrint (about 0.4 s) while the caller goes
-    on, then makes the PDFs of the book it is given (``start``), or is stopped unused.
-    For a first build, when the PDFs are sure to be needed and the pages are not yet
-    converted."""
+    on, then lays out the jobs it is given (``start``), or is stopped unused. For a first
+    build, when the PDFs are sure to be needed and the pages are not yet converted."""
 
     def __init__(self) -> None:
         self._worker: Worker | None = Worker(_preloaded)
 
-    def start(self, book: Book, variants: Sequence[Variant]) -> PdfsUnderWay | None:
-        """The PDFs under way in the preloaded process; None if it cannot take them (it is
-        gone, or the book holds something of another plugin's that cannot be sent)."""
+    def start(self, jobs: Sequence[Job]) -> Worker | None:
+        """The preloaded process, laying ``jobs`` out; None if it cannot take them (it is
+        gone, or they cannot be sent)."""
         worker, self._worker = self._worker, None
         if worker is None:
             return None
         try:
-            worker.channel.send((book, list(variants)))
-        except Exception:  # pickling raises many types; the caller builds them otherwise
+            worker.channel.send(list(jobs))
+        except Exception:  # pickling raises many types; the caller lays them out otherwise
             worker.stop()
             return None
-        return PdfsUnderWay(book, variants, worker)
+        return worker
 
     def stop(self) -> None:
         """Stop the process, unused."""
@@ -528,8 +554,7 @@ class Preloaded:
 def _preloaded(channel: Connection) -> tuple[dict[Variant, bytes], Lines]:
     import weasyprint  # noqa: F401 - the slow import, while the caller converts its pages
 
-    book, variants = channel.recv()
-    return _made(book, variants)
+    return _laid_out(channel.recv())
 
 
 def preload_pdfs() -> Preloaded | None:
@@ -540,16 +565,20 @@ def preload_pdfs() -> Preloaded | None:
 def start_pdfs(
     book: Book, variants: Sequence[Variant], preloaded: Preloaded | None = None
 ) -> PdfsUnderWay | None:
-    """``build_pdfs`` started in a forked process (``preloaded``, if given and able), or
-    None where this process cannot fork (another system, or threads running, as under
-    ``serve``): build them when needed."""
-    if preloaded is not None:
-        underway = preloaded.start(book, variants)
-        if underway is not None:
-            return underway
-    if not _can_fork():
+    """The PDFs under way in a forked process (``preloaded``, if given and able), their HTML
+    made here first (``prepare_jobs``: while a preloaded process still imports WeasyPrint,
+    and so that the process laying out starts small); or None where this process cannot
+    fork (another system, or threads running, as under ``serve``): build them when needed."""
+    if preloaded is None and not _can_fork():
         return None
-    return PdfsUnderWay(book, variants, Worker(lambda channel: _made(book, variants)))
+    prepared: Lines = []
+    jobs = prepare_jobs(book, variants, **_kept_in(prepared))
+    process = preloaded.start(jobs) if preloaded is not None else None
+    if process is None:
+        if not _can_fork():
+            return None  # (rare: threads started since) made when needed, prepared again
+        process = Worker(lambda channel: _laid_out(jobs))
+    return PdfsUnderWay(jobs, prepared, process)
 
 
 LAYOUT_BYTES_PER_HTML_BYTE = 250
