@@ -173,6 +173,43 @@ def test_pydyf_lists_pages_once_while_weasyprint_writes() -> None:
     assert pydyf.PDF.page_references is original
 
 
+def test_pydyf_deflates_at_the_level_asked_and_is_itself_again_afterwards() -> None:
+    """Streams written meanwhile are deflated at the level given (the same bytes zlib gives
+    at that level), stay readable, and pydyf asks for its own level again afterwards."""
+    import zlib
+
+    import pydyf
+    from coursebook.pdf.writing import deflate_at
+
+    text = b"".join(b"BT /F1 10 Tf 72 %d Td (Line %d) Tj ET\n" % (n, n) for n in range(3000))
+
+    def written() -> bytes:
+        stream = pydyf.Stream([text], compress=True)
+        data: bytes = stream.data
+        return data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+
+    own = written()
+    with deflate_at(1):
+        quick = written()
+    assert zlib.decompress(quick) == zlib.decompress(own) == text
+    level_1 = zlib.compressobj(1)
+    assert quick == level_1.compress(text) + level_1.flush() != own
+    assert written() == own
+
+
+def test_parts_are_for_memory_only_when_variants_keep_the_cores_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from coursebook.pdf.build import PART_HTML_CHARS, WHOLE_UP_TO, part_budget
+
+    monkeypatch.delenv("COURSEBOOK_PDF_PART_CHARS", raising=False)
+    between = (WHOLE_UP_TO + PART_HTML_CHARS) // 2
+    assert part_budget(WHOLE_UP_TO) > WHOLE_UP_TO  # whole
+    assert part_budget(between) < between  # in parts, to be laid out at once
+    assert part_budget(between, variants=2) > between  # whole: the variants fill the cores
+    assert part_budget(3 * PART_HTML_CHARS, variants=2) <= PART_HTML_CHARS  # memory
+
+
 def test_a_book_in_parts_laid_out_at_once_reports_what_each_part_met(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
