@@ -1,9 +1,10 @@
 """WeasyPrint made cheaper to run, around one layout and write: ``quicker_weasyprint()``.
 
-In: nothing (a context manager). Out, while it is active: the same PDFs, made with less
-work by WeasyPrint's PDF writer (pydyf) and Python's garbage collector. Each change below
-leaves pydyf or the collector as they were when it ends, and leaves a pydyf that is not
-shaped as expected alone.
+In: nothing (a context manager). Out, while it is active: PDFs with the same content, made
+with less work by WeasyPrint's PDF writer (pydyf) and Python's garbage collector; only
+their streams are deflated at another level (``deflate_at``). Each change below leaves
+pydyf or the collector as they were when it ends, and leaves a pydyf that is not shaped as
+expected alone.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = [
 
 DEFLATE_LEVEL = 6
 """zlib's level for the PDF's streams. pydyf asks for 9, the slowest: on the benchmark's
-workbooks level 6 deflates the same streams in a quarter of the time, for 2 % more bytes
+workbooks level 6 deflates the same streams in a quarter of the time, for 2 to 3 % more bytes
 (benchmarks/RESULTS.md)."""
 
 
