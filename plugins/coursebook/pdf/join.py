@@ -24,6 +24,8 @@ from urllib.parse import unquote
 
 import pydyf
 
+from coursebook.pdf.writing import DEFLATE_LEVEL
+
 XREF_SCHEME = "coursebook-xref:"
 """Links to another part are laid out as links to this scheme, and joined back."""
 
@@ -423,7 +425,7 @@ class _Output:
             bodies.append(body)
             position += len(body) + 1
         head = b" ".join(offsets) + b"\n"
-        stream = zlib.compress(head + b"\n".join(bodies))
+        stream = zlib.compress(head + b"\n".join(bodies), DEFLATE_LEVEL)
         entries = {
             "Type": b"/ObjStm",
             "N": b"%d" % len(bodies),
@@ -448,7 +450,7 @@ class _Output:
         for number in range(size):
             kind, second, third = self.where.get(number, (0, 0, 0))
             rows += bytes([kind]) + second.to_bytes(w2, "big") + third.to_bytes(w3, "big")
-        stream = zlib.compress(bytes(rows))
+        stream = zlib.compress(bytes(rows), DEFLATE_LEVEL)
         entries = {
             "Type": b"/XRef",
             "Size": b"%d" % size,

@@ -27,9 +27,10 @@ __all__ = [
 ]
 
 DEFLATE_LEVEL = 6
-"""zlib's level for the PDF's streams. pydyf asks for 9, the slowest: on the benchmark's
-workbooks level 6 deflates the same streams in a quarter of the time, for 2 to 3 % more bytes
-(benchmarks/RESULTS.md)."""
+"""zlib's level for the PDF's streams, those pydyf writes (``deflate_at``) and those of a
+book joined from parts (``coursebook.pdf.join``). pydyf asks for 9, the slowest: on the
+benchmark's workbooks level 6 deflates the same streams in a quarter of the time, for 2 to
+3 % more bytes (benchmarks/RESULTS.md)."""
 
 
 @contextmanager
