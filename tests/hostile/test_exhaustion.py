@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import FIXTURES
 from tests.hostile.helpers import (
@@ -252,6 +253,18 @@ def long_word_page(root: Path) -> Run:
     return run_limited(mkdocs("build", "-f", course / "mkdocs.yml", "-d", course / "site"), course)
 
 
+NESTED = 3_000
+
+
+def deeply_nested_page(root: Path) -> Run:
+    """A page of elements nested 3,000 deep, a word at each level: copying, writing and
+    laying such a tree out recurse past Python's stack."""
+    course = _course(root)
+    page = "".join(f"<div>level{n} " for n in range(NESTED)) + "</div>" * NESTED
+    (course / "docs" / "more" / "deep.md").write_text(f"# Deep\n\n{page}\n", encoding="utf-8")
+    return run_limited(mkdocs("build", "-f", course / "mkdocs.yml", "-d", course / "site"), course)
+
+
 def print_answers(root: Path, values: dict[str, Any], *options: str) -> Run:
     course = _course(root)
     path = course / "sam.json"
@@ -282,6 +295,7 @@ FAILING_FAST = 1
 """Background rank of the jobs that run for 30 s when they fail: started early."""
 JOBS: dict[str, tuple[int, Callable[[Path], Run]]] = {
     "a 200,000-character word in a page, both PDFs": (25, long_word_page),
+    "a page nesting elements 3,000 deep, both PDFs": (25, deeply_nested_page),
     "the longest words the answers take, fillable PDF": (
         25,
         lambda root: print_answers(root, AT_LIMITS),
@@ -323,3 +337,12 @@ def test_long_inputs_are_built_within_the_limits(background: Any, name: str) -> 
     run: Run = background.result(name)
     run.within_limits()
     assert run.returncode == 0, run.output[-800:]
+
+
+def test_a_page_nested_too_deep_is_named_and_its_words_kept(background: Any) -> None:
+    run: Run = background.result("a page nesting elements 3,000 deep, both PDFs")
+    assert len(run.lines_naming("(more/deep/)", "nested over 64 deep")) == 1, run.stderr
+    site = Path(run.args[-1])
+    for name in ("workbook.pdf", "workbook-print.pdf"):
+        text = "".join(page.extract_text() for page in PdfReader(site / name).pages)
+        assert "level0" in text and f"level{NESTED - 1}" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from coursebook.pdf import Book, Chapter, fingerprint, fingerprints
@@ -171,3 +172,39 @@ def test_a_worksheets_heading_and_introduction_stay_with_it() -> None:
         chapter.html
     )
     assert "<p>Not the lead.</p>" in chapter.html and "<h2>Earlier</h2>" in chapter.html
+
+
+def test_elements_nested_too_deep_are_kept_as_their_text_and_the_page_named() -> None:
+    """Copying a tree for the second variant, writing it out and laying it out all recurse:
+    past ``MAX_NESTING`` levels a page keeps its words, in order, without the nesting."""
+    from coursebook.pdf.chapters import MAX_NESTING, prepare_variants
+
+    words = [f"w{n}" for n in range(5_000)]
+    deep = "".join(f"<div><em>{word}</em> " for word in words) + "</div>" * len(words)
+    book = Book(
+        title="T", chapters=(Chapter("Deep", "deep/", deep), Chapter("Flat", "", "<p>x</p>"))
+    )
+    problems: list[str] = []
+    prepared = prepare_variants(
+        book, {"fillable": lambda _: None, "print": lambda _: None}, problems.append
+    )
+    assert problems == [
+        f"Deep (deep/): elements nested over {MAX_NESTING} deep are kept as their text alone"
+    ]
+    for chapter, _flat in prepared.values():
+        assert chapter.html.count("<div>") <= MAX_NESTING
+        assert re.sub(r"<[^>]+>", " ", chapter.html).split() == ["Deep", *words]  # + its title
+
+
+def test_a_tree_within_the_limit_is_left_alone_and_text_comes_in_document_order() -> None:
+    from coursebook.pdf.chapters import _text_of, flatten_deep, parse_fragment, serialize_children
+
+    body = parse_fragment(
+        "<p>a<b>b<i>c</i>d<!-- note -->e</b>f</p><ul><li>g<ul><li>h</li></ul></li></ul>"
+    )
+    before = serialize_children(body)
+    assert not flatten_deep(body, limit=4)
+    assert serialize_children(body) == before
+    assert _text_of(body) == "abcdefgh"  # in order, tails included; the comment gives none
+    assert flatten_deep(body, limit=2)
+    assert serialize_children(body) == "<p>a<b>bcde</b>f</p><ul><li>gh</li></ul>"

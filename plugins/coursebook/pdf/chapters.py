@@ -7,7 +7,8 @@ with the chapter (``c3-``) so ids never collide in the one-document book, links 
 pages pointed at those ids, and images resolved to files on disk.
 
 Parsing uses tinyhtml5, the HTML5 parser WeasyPrint itself uses, so the tree we change is
-the tree WeasyPrint would have built.
+the tree WeasyPrint would have built. Elements nested deeper than ``MAX_NESTING`` are kept
+as their text alone, and the page is named in a warning.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ _WEB_ONLY_CLASSES = (
 )
 _WEB_ONLY_ATTRIBUTES = ("data-actions", "data-status", "data-alert", "data-progress")
 _WEB_ONLY_TAGS = ("script", "template", "noscript", "button", "dialog")
+
+MAX_NESTING = 64
+"""Elements nested deeper than this below a page's body are kept as their text alone.
+Copying, writing out and laying out a tree all recurse, and WeasyPrint runs out of
+Python's stack at about 150 levels (a page can nest that deep by mistake or on purpose);
+64 leaves room for a worksheet's own levels, and far more than any page needs."""
 
 RenderWorksheet = Callable[[str], "str | None"]
 """Worksheet id -> its PDF HTML, or ``None`` if the book has no such worksheet."""
@@ -87,6 +94,42 @@ def parse_fragment(html: str) -> ET.Element:
             value = element.attrib.pop(name)
             element.set(name.split("}", 1)[1], value)
     return body
+
+
+def flatten_deep(body: ET.Element, limit: int = MAX_NESTING) -> bool:
+    """Each element at ``limit`` levels below ``body`` with its descendants replaced by
+    their text; whether there were any. Walks with a list, not by recursion."""
+    flattened = False
+    stack = [(child, 1) for child in body]
+    while stack:
+        element, depth = stack.pop()
+        if depth < limit:
+            stack += [(child, depth + 1) for child in element]
+        elif len(element):
+            element.text = _text_of(element)
+            for child in list(element):
+                element.remove(child)
+            flattened = True
+    return flattened
+
+
+def _text_of(element: ET.Element) -> str:
+    """The text of ``element`` and its descendants in document order (what ``itertext``
+    gives, without recursion); comments give none."""
+    parts: list[str] = []
+    stack: list[ET.Element | str] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        if isinstance(item.tag, str) and item.text:
+            parts.append(item.text)
+        for child in reversed(item if isinstance(item.tag, str) else ()):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append(child)
+    return "".join(parts)
 
 
 def serialize_children(body: ET.Element) -> str:
@@ -531,14 +574,17 @@ def prepare_variants(
     web-only, is done once; each variant then works on its own copy. A problem met by
     several variants is reported once."""
     shared: list[ET.Element] = []
+    found_problems: dict[str, None] = {}
     for chapter in book.chapters:
         body = parse_fragment(chapter.html)
+        if flatten_deep(body):
+            problem = f"elements nested over {MAX_NESTING} deep are kept as their text alone"
+            found_problems[_about(chapter, problem)] = None
         _remove_web_only(body)
         _open_details(body, book.t("pdf.details"))
         _expand_tabs(body)
         _static_controls(body)
         shared.append(body)
-    found_problems: dict[str, None] = {}
     prepared: dict[Key, list[PreparedChapter]] = {}
     for index, (name, render) in enumerate(renders.items()):
         last = index == len(renders) - 1
@@ -548,6 +594,11 @@ def prepare_variants(
         for problem in found_problems:
             problems(problem)
     return prepared
+
+
+def _about(chapter: Chapter, problem: str) -> str:
+    """A problem of ``chapter``'s, as the author is told it: naming the page."""
+    return f"{chapter.title} ({chapter.url or 'home page'}): {problem}"
 
 
 def _one_variant(
@@ -572,9 +623,8 @@ def _one_variant(
         _attachments(item, book.asset_dirs)
         _rewrite_links(item, by_key, book.site_url)
         _ensure_title(item)
-        page = item.chapter.url or "home page"
         for problem in item.problems:
-            problems[f"{item.chapter.title} ({page}): {problem}"] = None
+            problems[_about(item.chapter, problem)] = None
 
     return [
         PreparedChapter(
