@@ -154,3 +154,19 @@ def test_serve_rebuilds_when_a_worksheet_changes(site_dir: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_second_build_loads_the_theme_compiled_by_the_first(
+    site_dir: Path, tmp_path: Path
+) -> None:
+    first = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "one")
+    assert first.returncode == 0, first.log
+    kept = site_dir / ".cache" / "plugin" / "worksheets" / "templates"
+    written = {p.name: p.stat().st_mtime_ns for p in kept.glob("*.jinja")}
+    assert len(written) > 20  # Material's base, partials and the 404 page
+    second = mkdocs_build(site_dir / "mkdocs.yml", tmp_path / "two")
+    assert second.returncode == 0, second.log
+    # each was loaded, not compiled and written again
+    assert {p.name: p.stat().st_mtime_ns for p in kept.glob("*.jinja")} == written
+    for page in ("index.html", "404.html"):
+        assert (tmp_path / "two" / page).read_text() == (tmp_path / "one" / page).read_text()

@@ -29,6 +29,7 @@ from coursebook.html import (
     render_worksheet,
     safe_markdown,
 )
+from coursebook.html.compiled import KeptTemplates, keep_compiled
 from coursebook.html.course import course_data, to_script_json
 from coursebook.html.kept import KeptForms
 from coursebook.html.offline import (
@@ -79,6 +80,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.page_urls: dict[str, str] = {}
         self.worksheets_dir = Path("worksheets")
         self.root = Path(".")
+        self.cache = self.root / ".cache"  # this plugin's own, set by on_config
         self.snippet_bases: list[Path] = []
         self.runtime_files: list[str] = []
         self.current_url = ""  # the page being converted, for links from `/// workbook`
@@ -88,6 +90,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.coach = CoachSite()
         self.slots = Slots()
         self.forms: KeptForms | None = None  # this build's rendered forms, from on_config on
+        self.templates: KeptTemplates | None = None  # the theme's compiled templates, from on_env
         self.digests: dict[str, str] = {}  # a form's HTML -> its search digest
         self.indexed = False  # Material's search plugin reads the pages
         self.whole: dict[str, str] = {}  # a page's content while the indexer reads its digest
@@ -109,7 +112,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             )
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.worksheets_dir = self.root / self.config.worksheets_dir
-        cache = self.root / ".cache" / "plugin" / "worksheets"
+        cache = self.cache = self.root / ".cache" / "plugin" / "worksheets"
         try:
             self.worksheets = load_worksheets(self.worksheets_dir, self.root, cache)
         except WorksheetErrors as exc:
@@ -362,6 +365,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         if not self.config.enabled:
             return None
         self.coach.on_env(env)
+        self.templates = keep_compiled(env, self.cache / "templates")
         # every page is converted by now, and static files are copied after this event
         self._ship_course_data(config, files)
         # recoverable author mistakes are warnings, so `mkdocs build --strict` fails on them
@@ -398,6 +402,8 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             return
         if self.forms is not None:
             self.forms.prune()
+        if self.templates is not None:
+            self.templates.prune()
         if self.command == "serve":
             return
         site = Path(config.site_dir)
