@@ -96,6 +96,23 @@ def test_a_form_is_rendered_once_then_kept(tmp_path: Path) -> None:
     assert len(list((tmp_path / "forms").glob("*.json"))) == 3
 
 
+def test_coach_notes_are_rendered_once_then_kept(tmp_path: Path) -> None:
+    made: list[str] = []
+
+    def render_text(text: str) -> str:
+        made.append(text)
+        return f"<p>{text}</p>"
+
+    assert forms(tmp_path).text("Ask *why*.", render_text) == "<p>Ask *why*.</p>"
+    assert forms(tmp_path).text("Ask *why*.", render_text) == "<p>Ask *why*.</p>"
+    assert forms(tmp_path).text("Ask how.", render_text) == "<p>Ask how.</p>"
+    assert made == ["Ask *why*.", "Ask how."]
+    # a text that reads like a form's worksheet is still its own entry
+    worksheet = load_worksheet(RENDER / "xss.yml")
+    forms(tmp_path).form(worksheet, lambda: render("xss"))
+    assert forms(tmp_path).text(repr(worksheet), render_text) == f"<p>{worksheet!r}</p>"
+
+
 def test_an_entry_not_sealed_by_this_user_is_rendered_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,12 +1,12 @@
-"""Rendered forms kept between builds.
+"""Rendered forms, and worksheets' Markdown text, kept between builds.
 
-In: a worksheet, what else its form is made from (the course's messages and Markdown
-set-up), and a function rendering it. Out: the form's HTML and its search digest
-(``coursebook.html.search_text``), from the last build when nothing they depend on
-changed, else rendered now and kept.
+In: a worksheet (or a text), what else its HTML is made from (the course's messages and
+Markdown set-up), and a function rendering it. Out: the form's HTML and its search digest
+(``coursebook.html.search_text``), or the text's HTML, from the last build when nothing
+they depend on changed, else rendered now and kept.
 
 Rendering the default course's seven forms, Markdown included, was about 40 ms of every
-warm build. Entries live in the course folder's ``.cache``, which may come from someone
+warm build; rendering their coach notes for the review page, 10 to 20 ms more. Entries live in the course folder's ``.cache``, which may come from someone
 else, and a form goes into its page after the page is sanitised: an entry is named by a
 hash keyed with this user's secret and sealed with an HMAC of its contents under that
 secret (``coursebook.keyed``), so only an entry this user's own build wrote, unchanged, is
@@ -27,7 +27,7 @@ from coursebook.i18n import Catalogue
 from coursebook.keyed import code_digest, keyed_digest, seal, sealed_by_us
 from coursebook.model import Worksheet
 
-FORMAT = 1
+FORMAT = 2
 MAX_ENTRY_BYTES = 16 * 1024 * 1024  # far above any form; a bigger file is not ours
 KEEP_SPARE = 32  # entries kept beyond this build's own (other configs, recent edits)
 # what a form's HTML is made by: our templates and code, the model, the messages'
@@ -57,7 +57,14 @@ class KeptForms:
 
     def form(self, worksheet: Worksheet, render: Callable[[], str]) -> Form:
         """``worksheet``'s form, kept or rendered now by ``render``."""
-        name = keyed_digest(self.settings, repr(worksheet))
+        return self._kept(["form", repr(worksheet)], render)
+
+    def text(self, text: str, render: Callable[[str], str]) -> str:
+        """Worksheet Markdown (coach notes) as HTML, kept or rendered now by ``render``."""
+        return self._kept(["text", text], lambda: render(text)).html
+
+    def _kept(self, made_from: list[str], render: Callable[[], str]) -> Form:
+        name = keyed_digest(self.settings, made_from)
         self.used.add(name)
         kept = self._read(name)
         if kept is not None:

@@ -32,12 +32,17 @@ def safe_markdown(
     What the extensions make is then sanitised by allowlist (``clean_text``): ``attr_list``
     can add any attribute, and entities can hide a ``javascript:`` URL from a pattern.
     """
-    md = markdown.Markdown(
-        extensions=[*extensions, NoRawHtml()],
-        extension_configs=dict(extension_configs or {}),
-    )
+    made: list[markdown.Markdown] = []  # set up on first use: a warm build may need none
 
     def convert(text: str) -> str:
+        if not made:
+            made.append(
+                markdown.Markdown(
+                    extensions=[*extensions, NoRawHtml()],
+                    extension_configs=dict(extension_configs or {}),
+                )
+            )
+        md = made[0]
         md.reset()
         return clean_text(md.convert(text))
 

@@ -157,7 +157,14 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             target.append(f"{ASSET_DIR}/{name}")
         # branding, the coach box and the review page (raises PluginError on bad branding)
         self.namespace = self.config.storage_namespace or storage_namespace(config.site_name)
-        self.coach.on_config(config, self.worksheets, self.namespace, t, hold, markdown)
+        self.coach.on_config(
+            config,
+            self.worksheets,
+            self.namespace,
+            t,
+            hold,
+            lambda text: forms.text(text, markdown),
+        )
         return config
 
     def _confine_snippets(self, config: MkDocsConfig) -> None:
