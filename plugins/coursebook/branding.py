@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinycss2.color3 import parse_color
-
 KEY = "extra.coursebook"
 
 
@@ -47,6 +45,9 @@ class Color:
     @classmethod
     def parse(cls, text: str) -> Color | None:
         """Any opaque CSS colour (``#0af``, ``#00aaff``, ``rgb()``, ``hsl()``, ``teal``), else None."""
+        # imported here: most builds have no colour to parse, and it costs 5 ms to load
+        from tinycss2.color3 import parse_color
+
         rgba = parse_color(text.strip())
         if rgba is None or isinstance(rgba, str) or rgba.alpha != 1:
             return None
