@@ -102,7 +102,7 @@ WHITE = Color(1.0, 1.0, 1.0)
 BLACK = Color(0.0, 0.0, 0.0)
 # Material's page backgrounds: the default (light) scheme and the slate (dark) scheme
 LIGHT_PAGE = WHITE
-SLATE_PAGE = Color.parse("hsl(232, 15%, 14%)") or BLACK
+SLATE_PAGE = Color(0.119, 0.1246, 0.161)  # hsl(232, 15%, 14%)
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,9 @@ def test_a_bad_colour_stops_the_build_with_one_line(tmp_path: Path) -> None:
         in errors[0]
     )
     assert "Traceback" not in build.log
+
+
+def test_the_slate_page_colour_is_materials() -> None:
+    """Written out as numbers (parsing it loaded tinycss2 in every build)."""
+    parsed = Color.parse("hsl(232, 15%, 14%)")  # Material's --md-default-bg-color in slate
+    assert parsed is not None and SLATE_PAGE.hex == parsed.hex == "#1e2029"
