@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from coursebook.pdf import Book, Chapter, fingerprint, fingerprints
 from coursebook.pdf.chapters import PreparedChapter, prepare_chapters
 from coursebook.pdf.forms import pdf_name
@@ -148,6 +149,34 @@ def test_fingerprint_follows_every_input(tmp_path: Path) -> None:
     assert both == {"print": key, "fillable": fingerprint(book, "fillable")}
     image.write_bytes(b"two")
     assert fingerprint(book, "print") != key
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<img src=\"a.png\"><img src='b.png'><img src=c.png>",
+        "<IMG SRC=\"a.png\"><img Src = 'b.png'><img data-src=c.png>",
+        # letters that lower-case to two: offsets in the lower-cased page would be off
+        "İİİ <img src=\"a.png\"> İ<img SRC='b.png'> <video poster=x src=c.png>",
+    ],
+)
+def test_every_image_a_chapter_names_is_in_the_key(tmp_path: Path, html: str) -> None:
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / name).write_bytes(b"one")
+    book = Book(title="T", chapters=(Chapter("One", "", html),), asset_dirs=(tmp_path,))
+    key = fingerprint(book, "print")
+    for name in ("a.png", "b.png", "c.png"):
+        (tmp_path / name).write_bytes(b"two")
+        assert fingerprint(book, "print") != key, name
+        key = fingerprint(book, "print")
+    # "src" inside another name is not an address
+    (tmp_path / "d.png").write_bytes(b"one")
+    other = Book(
+        title="T", chapters=(Chapter("One", "", '<img xsrc="d.png">'),), asset_dirs=(tmp_path,)
+    )
+    key = fingerprint(other, "print")
+    (tmp_path / "d.png").write_bytes(b"two")
+    assert fingerprint(other, "print") == key
 
 
 def test_pdf_names_escape_what_a_name_cannot_hold() -> None:

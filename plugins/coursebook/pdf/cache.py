@@ -19,8 +19,11 @@ from coursebook.keyed import code_digest, keyed_hash
 from coursebook.pdf.book import Book
 from coursebook.pdf.chapters import page_key
 
-# A superset of the images the chapters use, found without parsing (fast on warm builds).
-_SOURCE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+# A superset of the images the chapters use, found without parsing (fast on warm builds):
+# matched in the lower-cased page, and the literal first, so the engine can skip to each
+# "src" (twenty times faster than \b and IGNORECASE); the lookbehind is the \b
+_SOURCE = re.compile(r"""src(?<!\wsrc)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_ANY_CASE = re.compile(_SOURCE.pattern, re.IGNORECASE)
 
 
 def _code_digest() -> str:
@@ -28,10 +31,19 @@ def _code_digest() -> str:
     return code_digest(("pdf", "answers/fields.py", "i18n/catalogue.py"), ("weasyprint",))
 
 
+def _sources(html: str) -> Iterator[str]:
+    """Every value of anything named like ``src`` in ``html``."""
+    lowered = html.lower()
+    # a few letters lower-case to two: then the offsets differ, and case is ignored instead
+    found = _SOURCE.finditer(lowered) if len(lowered) == len(html) else _ANY_CASE.finditer(html)
+    for match in found:
+        group = next(g for g in (1, 2, 3) if match.start(g) >= 0)
+        yield html[match.start(group) : match.end(group)]
+
+
 def _image_files(book: Book) -> Iterator[tuple[str, Path]]:
     for chapter in book.chapters:
-        for match in _SOURCE.finditer(chapter.html):
-            src = next(g for g in match.groups() if g is not None)
+        for src in _sources(chapter.html):
             target = urlsplit(urljoin("http://book.invalid/" + chapter.url, src))
             if target.netloc != "book.invalid":
                 continue
@@ -64,7 +76,11 @@ def fingerprints(
         [_code_digest(), settings or {}],
         [book.t.language, book.t.messages],
         {f.name: getattr(book, f.name) for f in fields(book) if f.name not in _OWN_HASHING},
-        *([chapter.title, chapter.url, chapter.html] for chapter in book.chapters),
+        # each page by its hash: as JSON text it cost four times as much to hash
+        *(
+            [chapter.title, chapter.url, hashlib.sha256(chapter.html.encode()).hexdigest()]
+            for chapter in book.chapters
+        ),
         *(repr(book.worksheets[worksheet_id]) for worksheet_id in sorted(book.worksheets)),
         _file_digest(book.logo) if book.logo else None,
         # images by site path, not file path: the same site built elsewhere is the same book
