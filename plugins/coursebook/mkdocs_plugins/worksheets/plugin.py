@@ -78,6 +78,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.worksheets: dict[str, Worksheet] = {}
         self.used_on: dict[str, list[str]] = defaultdict(list)
         self.page_urls: dict[str, str] = {}
+        self.displayed: dict[str, str] = {}  # a file's path as errors show it, this build
         self.worksheets_dir = Path("worksheets")
         self.root = Path(".")
         self.cache = self.root / ".cache"  # this plugin's own, set by on_config
@@ -119,6 +120,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             raise PluginError(str(exc)) from None
         self.used_on.clear()
         self.page_urls.clear()
+        self.displayed.clear()
         self._confine_snippets(config)
         self.catalogue = self._catalogue(config)
         t = self.catalogue
@@ -526,7 +528,12 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
     def _display(self, path: str | None) -> str:
         if path is None:
             return "?"
-        try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+        # asked three times per page (placing, checking, converting), and resolving is not free
+        shown = self.displayed.get(path)
+        if shown is None:
+            try:
+                shown = Path(path).resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                shown = Path(path).as_posix()
+            self.displayed[path] = shown
+        return shown
