@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from coursebook.html import kept as kept_module
 from coursebook.html import markdown_settings
-from coursebook.html.kept import KeptForms
+from coursebook.html.kept import KeptForms, KeptPages
+from coursebook.html.sanitise import clean_page, dropped_addresses
 from coursebook.html.search_text import search_digest
+from coursebook.html.slots import Slots
 from coursebook.i18n import load_catalogue
 from coursebook.model import load_worksheet
 from material.plugins.search.plugin import Parser
@@ -126,16 +128,21 @@ def test_an_entry_not_sealed_by_this_user_is_rendered_again(
         entry.write_text(json.dumps(stored) if not isinstance(stored, str) else stored)
         return forms(tmp_path).form(worksheet, lambda: real).html
 
+    def changed(**fields: object) -> dict[str, object]:
+        return {**kept, "fields": {**kept["fields"], **fields}}
+
     # contents changed under the same seal: the form goes into a page unsanitised
     forged = real.replace("</form>", "<script>alert(1)</script></form>")
-    assert used({**kept, "html": forged}) == real
-    # damaged, wrong types, or a seal for another entry's contents
+    assert used(changed(html=forged)) == real
+    # damaged, wrong types, fields of another kind, or a seal for other contents
     assert used("{not json") == real
-    assert used({**kept, "html": 5}) == real
+    assert used(changed(html=5)) == real
+    assert used({**kept, "fields": [real]}) == real
+    assert used({**kept, "fields": {"html": real}}) == real
     assert used({**kept, "seal": "0" * 64}) == real
     # too big to be ours: not even read
     monkeypatch.setattr(kept_module, "MAX_ENTRY_BYTES", 10)
-    entry.write_text(json.dumps({**kept, "html": forged}))
+    entry.write_text(json.dumps(changed(html=forged)))
     assert forms(tmp_path).form(worksheet, lambda: real).html == real
     monkeypatch.undo()
     # an entry someone else sealed (another secret) is not used
@@ -164,3 +171,91 @@ def test_pruning_keeps_this_build_and_the_newest_others(
     build.prune()
     assert len(list((tmp_path / "forms").glob("*.json"))) == 2  # en, and one spare
     assert build.form(worksheet, lambda: pytest.fail("rendered again")).html
+
+
+SECRET = "5eC2e7"
+PAGE = (
+    '<h1 id="t">T</h1><p><a href="javascript:alert(1)">run</a> <a href="/ok/">ok</a></p>'
+    '<img src="file:///etc/passwd" alt="x"><script>alert(2)</script>'
+)
+
+
+def test_a_page_is_sanitised_once_then_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = (clean_page(PAGE), dropped_addresses(PAGE))
+    assert expected[1] and "javascript:" not in expected[0]
+    assert KeptPages(tmp_path / "pages").clean(PAGE, SECRET) == expected
+    monkeypatch.setattr(kept_module, "clean_page", lambda html: pytest.fail("cleaned again"))
+    assert KeptPages(tmp_path / "pages").clean(PAGE, SECRET) == expected
+    monkeypatch.undo()
+    # a changed page is another entry
+    other = PAGE.replace("run", "go")
+    assert KeptPages(tmp_path / "pages").clean(other, SECRET)[0] == clean_page(other)
+    assert len(list((tmp_path / "pages").glob("*.json"))) == 2
+
+
+def test_a_page_entry_changed_under_its_seal_is_sanitised_again(tmp_path: Path) -> None:
+    KeptPages(tmp_path / "pages").clean(PAGE, SECRET)
+    entry = next((tmp_path / "pages").glob("*.json"))
+    kept = json.loads(entry.read_text())
+    for fields in (
+        {**kept["fields"], "html": PAGE},  # the page as it was before sanitising
+        {**kept["fields"], "dropped": "[]"},  # the warnings hidden
+        {"html": kept["fields"]["html"]},  # a form text's fields
+    ):
+        entry.write_text(json.dumps({**kept, "fields": fields}))
+        assert KeptPages(tmp_path / "pages").clean(PAGE, SECRET) == (
+            clean_page(PAGE),
+            dropped_addresses(PAGE),
+        )
+
+
+def test_a_page_holding_forms_is_kept_whatever_the_build_s_slot_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Placeholders name a secret new every build; the entry is kept without it."""
+
+    def build() -> str:
+        slots = Slots()
+        page = f"<p>Before</p>{slots.hold('<form>F</form>')}<p>after</p>"
+        html, _ = KeptPages(tmp_path / "pages").clean(page, slots.secret)
+        return slots.fill(html)
+
+    first = build()
+    assert first == "<p>Before</p><form>F</form><p>after</p>"
+    monkeypatch.setattr(kept_module, "clean_page", lambda html: pytest.fail("cleaned again"))
+    assert build() == first
+    (entry,) = (tmp_path / "pages").glob("*.json")
+    assert KeptPages.NEUTRAL in entry.read_text()
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        f'<div data-cb-slot="{KeptPages.NEUTRAL}:0"></div>',
+        # an entity spells it only once parsed: the sanitised page would hold it
+        '<div data-cb-slot="&#99;b-kept-slot:0"></div>',
+        "<div data-cb-slot='cb-kept-slot:0'></div>",
+    ],
+)
+def test_a_page_spelling_the_neutral_slot_name_is_not_kept(tmp_path: Path, forged: str) -> None:
+    """Kept, it could pass for a page with placeholders when the entry is used."""
+    for _ in range(2):  # a build, then a build that could use what the first kept
+        slots = Slots()
+        slots.hold("<form>F</form>")
+        html, _ = KeptPages(tmp_path / "pages").clean(f"<p>x</p>{forged}", slots.secret)
+        assert "<form>" not in slots.fill(html)
+    assert list((tmp_path / "pages").glob("*.json")) == []
+
+
+def test_a_page_spelling_the_neutral_slot_name_never_reads_a_kept_one(tmp_path: Path) -> None:
+    """Written out, it would give the same entry name as a page with a real placeholder."""
+    slots = Slots()
+    real = f"<p>x</p>{slots.hold('<form>F</form>')}"
+    KeptPages(tmp_path / "pages").clean(real, slots.secret)
+    forged = real.replace(slots.secret, KeptPages.NEUTRAL)
+    later = Slots()
+    later.hold("<form>F</form>")
+    html, _ = KeptPages(tmp_path / "pages").clean(forged, later.secret)
+    assert "<form>" not in later.fill(html)

@@ -31,7 +31,7 @@ from coursebook.html import (
 )
 from coursebook.html.compiled import KeptTemplates, keep_compiled
 from coursebook.html.course import course_data, to_script_json
-from coursebook.html.kept import KeptForms
+from coursebook.html.kept import KeptForms, KeptPages
 from coursebook.html.offline import (
     manifest,
     offline_files,
@@ -40,7 +40,7 @@ from coursebook.html.offline import (
     version_of,
 )
 from coursebook.html.only import PDF_ONLY, OnlyBlocksExtension, drop_pdf_only
-from coursebook.html.sanitise import clean_meta, clean_page, dropped_addresses, plain, shown_address
+from coursebook.html.sanitise import clean_meta, plain, shown_address
 from coursebook.html.slots import Slots
 from coursebook.i18n import Catalogue, CatalogueError, load_catalogue
 from coursebook.mkdocs_plugins.coach.site import CoachSite
@@ -91,6 +91,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         self.coach = CoachSite()
         self.slots = Slots()
         self.forms: KeptForms | None = None  # this build's rendered forms, from on_config on
+        self.pages = KeptPages(None)  # this build's sanitised pages, kept from on_config on
         self.templates: KeptTemplates | None = None  # the theme's compiled templates, from on_env
         self.digests: dict[str, str] = {}  # a form's HTML -> its search digest
         self.indexed = False  # Material's search plugin reads the pages
@@ -132,6 +133,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
         markdown = safe_markdown(list(config.markdown_extensions), config.mdx_configs)
         setup = markdown_settings(list(config.markdown_extensions), config.mdx_configs)
         forms = self.forms = KeptForms(cache / "forms", t, setup)
+        self.pages = KeptPages(cache / "pages")
         self.digests.clear()
         self.slots = Slots()
         self.indexed = any(
@@ -329,12 +331,12 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             return None
         if not self.config.trust_page_html:
             where = self._display(page.file.abs_src_path)
-            for element, address in dropped_addresses(html):
+            html, dropped = self.pages.clean(html, self.slots.secret)
+            for element, address in dropped:
                 log.warning(
                     f"{where}: {element} '{shown_address(address)}' is not a web, mail or "
                     "relative address; it is taken out of the site and the PDFs"
                 )
-            html = clean_page(html)
             # the title MkDocs took from the first heading is printed unescaped by the theme
             taken = getattr(page, "_title_from_render", None)
             if isinstance(taken, str):
@@ -411,6 +413,7 @@ class WorksheetsPlugin(BasePlugin[WorksheetsConfig]):
             return
         if self.forms is not None:
             self.forms.prune()
+        self.pages.prune()
         if self.templates is not None:
             self.templates.prune()
         if self.command == "serve":
