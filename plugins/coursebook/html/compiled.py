@@ -19,7 +19,6 @@ source.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from jinja2 import BytecodeCache, Environment
 from jinja2 import __version__ as jinja_version
 from jinja2.bccache import Bucket
 
+from coursebook.html.kept import prune_entries, write_entry
 from coursebook.keyed import keyed_digest, seal, sealed_by_us, stable
 
 MAX_ENTRY_BYTES = 8 * 1024 * 1024  # Material's largest compiled template is under 100 KB
@@ -109,15 +109,7 @@ class KeptTemplates(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         path = self._path(bucket)
         code = bucket.bytecode_to_string()
-        data = seal(_contents(path.stem, code)).encode("ascii") + code
-        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(data)
-            os.replace(partial, path)
-        except OSError:  # a cache that cannot be written only costs time
-            with contextlib.suppress(OSError):
-                partial.unlink()
+        write_entry(path, seal(_contents(path.stem, code)).encode("ascii") + code)
 
     def clear(self) -> None:
         for path in self._entries():
@@ -126,17 +118,7 @@ class KeptTemplates(BytecodeCache):
 
     def prune(self) -> None:
         """Drop the oldest entries this build did not use, beyond ``KEEP_SPARE``."""
-        others = []
-        try:
-            for path in self._entries():
-                if path.stem not in self.used:
-                    others.append((path.stat().st_mtime, path))
-        except OSError:
-            return
-        others.sort(reverse=True)
-        for _, old in others[KEEP_SPARE:]:
-            with contextlib.suppress(OSError):  # another build may be pruning too
-                old.unlink()
+        prune_entries(self.folder, "*.jinja", self.used, KEEP_SPARE)
 
     def _entries(self) -> list[Path]:
         try:

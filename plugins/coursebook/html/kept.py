@@ -109,30 +109,12 @@ class Kept:
         if path is None:
             return
         stored = {"fields": fields, "seal": seal(_contents(name, fields))}
-        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-            os.replace(partial, path)
-        except OSError:  # a cache that cannot be written only costs time
-            with contextlib.suppress(OSError):
-                partial.unlink()
+        write_entry(path, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
 
     def prune(self) -> None:
         """Drop the oldest entries this build did not use, beyond ``KEEP_SPARE``."""
-        if self.folder is None:
-            return
-        others = []
-        try:
-            for path in self.folder.glob("*.json"):
-                if path.stem not in self.used:
-                    others.append((path.stat().st_mtime, path))
-        except OSError:
-            return
-        others.sort(reverse=True)
-        for _, old in others[KEEP_SPARE:]:
-            with contextlib.suppress(OSError):  # another build may be pruning too
-                old.unlink()
+        if self.folder is not None:
+            prune_entries(self.folder, "*.json", self.used, KEEP_SPARE)
 
 
 class KeptForms(Kept):
@@ -196,6 +178,34 @@ class KeptPages(Kept):
             kept = {"html": cleaned.replace(secret, self.NEUTRAL), "dropped": json.dumps(dropped)}
             self.write(made_from, kept)
         return cleaned, dropped
+
+
+def write_entry(path: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all (another build may be reading it)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:  # a cache that cannot be written only costs time
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def prune_entries(folder: Path, pattern: str, used: set[str], spare: int) -> None:
+    """Drop the oldest entries matching ``pattern`` whose names are not in ``used``,
+    beyond the ``spare`` newest."""
+    others = []
+    try:
+        for path in folder.glob(pattern):
+            if path.stem not in used:
+                others.append((path.stat().st_mtime, path))
+    except OSError:
+        return
+    others.sort(reverse=True)
+    for _, old in others[spare:]:
+        with contextlib.suppress(OSError):  # another build may be pruning too
+            old.unlink()
 
 
 def _contents(name: str, fields: dict[str, str]) -> bytes:
