@@ -40,6 +40,13 @@ class Build:
         return [line for line in self.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
 
 
+def fixture_site(dest: Path) -> Path:
+    """A writable copy of the fixture site at ``dest``, without what builds left in the
+    source tree (a ``.cache`` from another run would change what a build keeps)."""
+    shutil.copytree(FIXTURES / "site", dest, ignore=shutil.ignore_patterns(".cache", "site"))
+    return dest
+
+
 def mkdocs_build(config: Path, site: Path, *extra: str, strict: bool = True) -> Build:
     """Run a real ``mkdocs build`` of ``config`` into ``site`` in a subprocess."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

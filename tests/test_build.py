@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -11,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, course_data, mkdocs_build
+from tests.conftest import course_data, fixture_site, mkdocs_build
 
 
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """A writable copy of the fixture site."""
     project = tmp_path / "project"
-    shutil.copytree(FIXTURES / "site", project)
+    fixture_site(project)
     return project
 
 

@@ -9,14 +9,15 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from tests.conftest import FIXTURES, mkdocs_build, serve
+from tests.conftest import fixture_site, mkdocs_build, serve
 
 
 @pytest.fixture(scope="session")
 def fixture_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site (worksheet ``every-field`` on its home page), built once and served."""
-    site = tmp_path_factory.mktemp("fixture-site")
-    build = mkdocs_build(FIXTURES / "site" / "mkdocs.yml", site)
+    root = tmp_path_factory.mktemp("fixture-site")
+    site = root / "site"
+    build = mkdocs_build(fixture_site(root / "source") / "mkdocs.yml", site)
     assert build.returncode == 0, build.log
     yield from serve(site)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import form
-from tests.conftest import FIXTURES, mkdocs_build, serve
+from tests.conftest import fixture_site, mkdocs_build, serve
 
 KEY = "fixture-course:every-field"
 
@@ -21,7 +20,7 @@ STANCE = """      - id: stance
 
 def test_schema_change_migrates_and_keeps_every_value(wpage: Page, tmp_path: Path) -> None:
     source, site = tmp_path / "course", tmp_path / "site"
-    shutil.copytree(FIXTURES / "site", source)
+    fixture_site(source)
     sheet = source / "worksheets" / "every-field.yml"
     assert mkdocs_build(source / "mkdocs.yml", site).returncode == 0
     server = serve(site)

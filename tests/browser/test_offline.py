@@ -4,20 +4,19 @@ deployment is taken up only when the learner agrees, never as a mix of versions.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
 from tests.browser.helpers import FORM, form
-from tests.conftest import FIXTURES, mkdocs_build, serve
+from tests.conftest import fixture_site, mkdocs_build, serve
 
 
 def test_a_visited_course_works_offline_and_updates_when_asked(
     browser: Browser, tmp_path: Path
 ) -> None:
     source, site = tmp_path / "course", tmp_path / "site"
-    shutil.copytree(FIXTURES / "site", source)
+    fixture_site(source)
     assert mkdocs_build(source / "mkdocs.yml", site).returncode == 0
     manifest = json.loads((site / "manifest.webmanifest").read_text(encoding="utf-8"))
     assert manifest["name"] == "Fixture Course" and manifest["display"] == "standalone"
@@ -57,7 +56,7 @@ def test_a_visited_course_works_offline_and_updates_when_asked(
 
 def test_turning_offline_off_removes_the_worker(browser: Browser, tmp_path: Path) -> None:
     source, site = tmp_path / "course", tmp_path / "site"
-    shutil.copytree(FIXTURES / "site", source)
+    fixture_site(source)
     assert mkdocs_build(source / "mkdocs.yml", site).returncode == 0
     for url in serve(site):
         context = browser.new_context(service_workers="allow")

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import Watch, is_local
 from tests.browser.helpers import EVERY_VALUE, FORM, fill_every_field, form, read_form
-from tests.conftest import FIXTURES, mkdocs_build
+from tests.conftest import fixture_site, mkdocs_build
 
 
 def test_the_runtime_itself_makes_no_request(wpage: Page, fixture_url: str, tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_works_under_a_strict_content_security_policy(
 
 def test_works_from_files_on_disk(browser: Browser, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    assert mkdocs_build(FIXTURES / "site" / "mkdocs.yml", site).returncode == 0
+    assert mkdocs_build(fixture_site(tmp_path / "source") / "mkdocs.yml", site).returncode == 0
     context = browser.new_context()
     watch = Watch()
     watch.attach(context)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from coursebook.html import render_workbook
 from coursebook.i18n import CatalogueError, load_catalogue
 from coursebook.model import load_worksheets
 
-from tests.conftest import FIXTURES, ROOT, course_data, mkdocs_build
+from tests.conftest import FIXTURES, ROOT, course_data, fixture_site, mkdocs_build
 
 
 class Links(HTMLParser):
@@ -92,7 +91,7 @@ def test_message_overrides_replace_the_defaults_and_unknown_ids_are_named() -> N
 
 def test_a_course_words_its_own_messages(tmp_path: Path) -> None:
     source = tmp_path / "course"
-    shutil.copytree(FIXTURES / "site", source)
+    fixture_site(source)
     config = source / "mkdocs.yml"
     text = config.read_text("utf-8").replace(
         "  - worksheets\n",

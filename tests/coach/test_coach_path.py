@@ -17,14 +17,14 @@ from pypdf import PdfReader, PdfWriter
 
 from tests.browser.helpers import EVERY_VALUE, FORM, fill_every_field, read_form
 from tests.coach.conftest import BRANDING, LOGO, cli
-from tests.conftest import FIXTURES, ROOT, mkdocs_build, serve, valid_answers
+from tests.conftest import ROOT, fixture_site, mkdocs_build, serve, valid_answers
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site (worksheet ``every-field``), branded, with the review page and the workbook plugin."""
     project = tmp_path_factory.mktemp("coach-path") / "course"
-    shutil.copytree(FIXTURES / "site", project)
+    fixture_site(project)
     shutil.copy(ROOT / "content" / "review.md", project / "docs" / "review.md")
     (project / "docs" / "assets").mkdir()
     (project / "docs" / "assets" / "logo.svg").write_text(LOGO, encoding="utf-8")

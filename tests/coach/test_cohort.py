@@ -28,7 +28,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from tests.coach.conftest import cli
-from tests.conftest import FIXTURES, ROOT, mkdocs_build, valid_answers
+from tests.conftest import ROOT, fixture_site, mkdocs_build, valid_answers
 
 NOTES = "named person"
 """Words of the fixture worksheet's coach notes, and of no other text of the course."""
@@ -112,7 +112,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     """The course built once, then one batch of four clients and a broken file."""
     work = tmp_path_factory.mktemp("cohort")
     project = work / "course"
-    shutil.copytree(FIXTURES / "site", project)
+    fixture_site(project)
     shutil.copy(ROOT / "content" / "review.md", project / "docs" / "review.md")
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = ["search", *config["plugins"], {"workbook": {"exclude": ["review.md"]}}]

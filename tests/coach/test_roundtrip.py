@@ -8,7 +8,6 @@ the hand-picked edge cases ride along as ``@example``s.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from tests.coach.conftest import cli
-from tests.conftest import FIXTURES, valid_answers
+from tests.conftest import FIXTURES, fixture_site, valid_answers
 
 WORKSHEET: Worksheet = load_worksheets(FIXTURES / "site" / "worksheets", FIXTURES / "site")[
     "every-field"
@@ -32,7 +31,7 @@ FIELDS = {f.id: f for f in WORKSHEET.fields}
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site (worksheet ``every-field``) with the workbook plugin turned on."""
     project = tmp_path_factory.mktemp("roundtrip") / "course"
-    shutil.copytree(FIXTURES / "site", project)
+    fixture_site(project)
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "  - workbook\n", encoding="utf-8")
     return project
