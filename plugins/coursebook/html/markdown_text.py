@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -32,17 +33,16 @@ def safe_markdown(
     What the extensions make is then sanitised by allowlist (``clean_text``): ``attr_list``
     can add any attribute, and entities can hide a ``javascript:`` URL from a pattern.
     """
-    made: list[markdown.Markdown] = []  # set up on first use: a warm build may need none
+
+    @functools.cache  # set up on first use: a warm build may convert nothing
+    def made() -> markdown.Markdown:
+        return markdown.Markdown(
+            extensions=[*extensions, NoRawHtml()],
+            extension_configs=dict(extension_configs or {}),
+        )
 
     def convert(text: str) -> str:
-        if not made:
-            made.append(
-                markdown.Markdown(
-                    extensions=[*extensions, NoRawHtml()],
-                    extension_configs=dict(extension_configs or {}),
-                )
-            )
-        md = made[0]
+        md = made()
         md.reset()
         return clean_text(md.convert(text))
 
