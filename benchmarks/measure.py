@@ -198,6 +198,31 @@ def checkout(root: Path) -> str:
     return f"{head} (plus uncommitted changes under plugins/)" if dirty else head
 
 
+_LOOP = "s = 0\nfor i in range(15_000_000):\n    s += i\n"
+"""The yardstick's work: a fixed pure-Python loop of a second or two."""
+
+
+def _loops(count: int) -> float:
+    """Wall-clock seconds for ``count`` copies of the loop started together, until all end."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", _LOOP]) for _ in range(count)]
+    for proc in procs:
+        proc.wait()
+    return time.perf_counter() - start
+
+
+def two_at_once(runs: int = 3) -> str:
+    """How much work two processes at once get done, against one: 2.00x on two free cores,
+    1.00x when the second gives nothing. Our PDF builds run two processes at once and
+    mkdocs-to-pdf one, so this says how far a wall-clock ratio between them can be trusted."""
+    alone, paired = [], []
+    for _ in range(runs):  # interleaved, so that drift falls on both
+        alone.append(_loops(1))
+        paired.append(_loops(2))
+    one, two = median(alone), median(paired)
+    return f"{2 * one / two:.2f}\u00d7 one's work (the loop alone {one:.2f} s, two at once {two:.2f} s)"
+
+
 def machine(chromium: str, root: Path) -> dict[str, str]:
     """Facts that make the figures comparable: hardware, OS, tool versions, date, commit."""
     return {
@@ -212,4 +237,5 @@ def machine(chromium: str, root: Path) -> dict[str, str]:
         "Material for MkDocs": version("mkdocs-material"),
         "Chromium": chromium_version(chromium),
         "Load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "Two processes at once, at start": two_at_once(),
     }

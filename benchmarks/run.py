@@ -24,7 +24,7 @@ from browser import (
 from builds import BuildOverhead, build_default_site, build_overhead
 from cohort import measure_cohort, summarize_cohort
 from course import ROOT, plugin_available
-from measure import machine, median, summary
+from measure import machine, median, summary, two_at_once
 from pdfbench import SizeResult, default_pdf_sizes, measure_size, pdf_pages
 from serve import measure_serve
 from topdf import TO_PDF, default_venv, ensure_venv, venv_version
@@ -413,6 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"scratch folder kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    results["machine"]["Two processes at once, at end"] = two_at_once()
     results["targets"] = targets(results)
     results["seconds"] = time.perf_counter() - started
     from report import render, write
