@@ -237,5 +237,4 @@ def machine(chromium: str, root: Path) -> dict[str, str]:
         "Material for MkDocs": version("mkdocs-material"),
         "Chromium": chromium_version(chromium),
         "Load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "Two processes at once, at start": two_at_once(),
     }
